@@ -1,0 +1,92 @@
+/**
+ * An error as Elasticsearch reports it: `type` is the exception class in
+ * snake_case, `status` the HTTP status, `cause` an optional wrapped error that
+ * appears as `caused_by`.
+ */
+export class ElasticsearchException extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    readonly reason: string,
+    readonly causedBy?: { type: string; reason: string },
+  ) {
+    super(reason);
+  }
+
+  toJSON(): ErrorResponseBody {
+    const error: ErrorCauseBody = {
+      root_cause: [{ type: this.type, reason: this.reason }],
+      type: this.type,
+      reason: this.reason,
+    };
+    if (this.causedBy) error.caused_by = { ...this.causedBy };
+    return { error, status: this.status };
+  }
+}
+
+export interface ErrorCauseBody {
+  root_cause: { type: string; reason: string }[];
+  type: string;
+  reason: string;
+  caused_by?: { type: string; reason: string };
+}
+
+export interface ErrorResponseBody {
+  error: ErrorCauseBody;
+  status: number;
+}
+
+/** `ElasticsearchStatusException`. */
+export const statusException = (status: number, reason: string) => new ElasticsearchException(status, 'status_exception', reason);
+
+export const badRequest = (reason: string) => statusException(400, reason);
+
+export const illegalArgument = (reason: string) => new ElasticsearchException(400, 'illegal_argument_exception', reason);
+
+export const resourceNotFound = (reason: string) => new ElasticsearchException(404, 'resource_not_found_exception', reason);
+
+export const resourceAlreadyExists = (reason: string) =>
+  new ElasticsearchException(400, 'resource_already_exists_exception', reason);
+
+export const parseException = (reason: string, causedBy?: { type: string; reason: string }) =>
+  new ElasticsearchException(400, 'parse_exception', reason, causedBy);
+
+/** Numbered messages as `ValidationException.getMessage()` renders them. */
+export function validationFailedReason(messages: readonly string[]): string {
+  return `Validation Failed: ${messages.map((message, i) => `${i + 1}: ${message};`).join('')}`;
+}
+
+/** `ValidationException` (400 `validation_exception`). */
+export const validationException = (messages: readonly string[]) =>
+  new ElasticsearchException(400, 'validation_exception', validationFailedReason(messages));
+
+/** `ActionRequestValidationException` (400 `action_request_validation_exception`). */
+export const actionRequestValidation = (messages: readonly string[]) =>
+  new ElasticsearchException(400, 'action_request_validation_exception', validationFailedReason(messages));
+
+/** A Java `ClassCastException` escaping a handler, which Elasticsearch answers with 500. */
+export function classCastException(actualClass: string, expectedClass: string): ElasticsearchException {
+  const loader = "are in module java.base of loader 'bootstrap'";
+  return new ElasticsearchException(
+    500,
+    'class_cast_exception',
+    `class ${actualClass} cannot be cast to class ${expectedClass} (${actualClass} and ${expectedClass} ${loader})`,
+  );
+}
+
+/** Collects messages the way Elasticsearch's `ValidationException` does. */
+export class ValidationErrors {
+  readonly messages: string[] = [];
+
+  add(message: string): void {
+    this.messages.push(message);
+  }
+
+  get count(): number {
+    return this.messages.length;
+  }
+
+  throwIfAny(factory: (messages: readonly string[]) => ElasticsearchException = validationException): void {
+    if (this.messages.length > 0) throw factory(this.messages);
+  }
+}
