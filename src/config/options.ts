@@ -1,0 +1,124 @@
+import { TimeValue } from '../java/time-value';
+import { ES_VERSIONS, EsVersion } from '../inference/profiles';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Everything a running server is configured with. */
+export interface ServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Where endpoints (and, later, the model cache) persist. */
+  dataDir: string;
+  /** Keep nothing on disk. */
+  inMemory: boolean;
+  esVersion: EsVersion;
+  logLevel: LogLevel;
+  /** How long create and inference wait for a deployment when the request sets no timeout. */
+  deploymentTimeout: TimeValue;
+  /** `http.max_content_length`, in bytes. */
+  maxContentLength: number;
+}
+
+export const DEFAULT_OPTIONS: ServerOptions = {
+  host: '127.0.0.1',
+  port: 9200,
+  dataDir: './data',
+  inMemory: false,
+  esVersion: '8.15',
+  logLevel: 'info',
+  deploymentTimeout: TimeValue.ofMillis(30_000),
+  maxContentLength: 100 * 1024 * 1024,
+};
+
+export class ConfigurationError extends Error {}
+
+interface OptionSpec {
+  flag: string;
+  env: string;
+  /** Flags that take no value. */
+  boolean?: boolean;
+  apply(options: ServerOptions, value: string): void;
+}
+
+function integer(name: string, value: string, min: number, max: number): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    throw new ConfigurationError(`${name} must be an integer from ${min} to ${max}, got [${value}]`);
+  }
+  return parsed;
+}
+
+function bool(name: string, value: string): boolean {
+  if (['', 'true', '1', 'yes'].includes(value)) return true;
+  if (['false', '0', 'no'].includes(value)) return false;
+  throw new ConfigurationError(`${name} must be true or false, got [${value}]`);
+}
+
+const SPECS: OptionSpec[] = [
+  { flag: '--host', env: 'ELSER_MOCK_HOST', apply: (o, v) => (o.host = v) },
+  { flag: '--port', env: 'ELSER_MOCK_PORT', apply: (o, v) => (o.port = integer('--port', v, 0, 65535)) },
+  { flag: '--data-dir', env: 'ELSER_MOCK_DATA_DIR', apply: (o, v) => (o.dataDir = v) },
+  { flag: '--in-memory', env: 'ELSER_MOCK_IN_MEMORY', boolean: true, apply: (o, v) => (o.inMemory = bool('--in-memory', v)) },
+  {
+    flag: '--es-version',
+    env: 'ELSER_MOCK_ES_VERSION',
+    apply: (o, v) => {
+      if (!(ES_VERSIONS as readonly string[]).includes(v)) {
+        throw new ConfigurationError(`--es-version must be one of [${ES_VERSIONS.join(', ')}], got [${v}]`);
+      }
+      o.esVersion = v as EsVersion;
+    },
+  },
+  {
+    flag: '--log-level',
+    env: 'ELSER_MOCK_LOG_LEVEL',
+    apply: (o, v) => {
+      if (!(LOG_LEVELS as readonly string[]).includes(v)) {
+        throw new ConfigurationError(`--log-level must be one of [${LOG_LEVELS.join(', ')}], got [${v}]`);
+      }
+      o.logLevel = v as LogLevel;
+    },
+  },
+  {
+    flag: '--deployment-timeout',
+    env: 'ELSER_MOCK_DEPLOYMENT_TIMEOUT',
+    apply: (o, v) => {
+      try {
+        o.deploymentTimeout = TimeValue.parse(v, 'deployment-timeout');
+      } catch {
+        throw new ConfigurationError(`--deployment-timeout must be a time value such as 30s or 500ms, got [${v}]`);
+      }
+    },
+  },
+  {
+    flag: '--max-content-length',
+    env: 'ELSER_MOCK_MAX_CONTENT_LENGTH',
+    apply: (o, v) => (o.maxContentLength = integer('--max-content-length', v, 1, 2 ** 31 - 1)),
+  },
+];
+
+/** Resolves options: command-line flags over `ELSER_MOCK_*` environment variables over defaults. */
+export function resolveOptions(argv: readonly string[], env: NodeJS.ProcessEnv): ServerOptions {
+  const options: ServerOptions = { ...DEFAULT_OPTIONS };
+  for (const spec of SPECS) {
+    const value = env[spec.env];
+    if (value !== undefined) spec.apply(options, value);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+    const spec = SPECS.find((s) => s.flag === flag);
+    if (!spec) throw new ConfigurationError(`unknown option [${argv[i]}]; options are ${SPECS.map((s) => s.flag).join(', ')}`);
+    if (spec.boolean) {
+      spec.apply(options, inline ?? '');
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new ConfigurationError(`${flag} needs a value`);
+    spec.apply(options, value);
+  }
+  return options;
+}
+
+export const OPTION_FLAGS = SPECS.map(({ flag, env, boolean }) => ({ flag, env, boolean: boolean ?? false }));

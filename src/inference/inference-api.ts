@@ -1,0 +1,369 @@
+import {
+  actionRequestValidation,
+  badRequest,
+  ElasticsearchException,
+  parseException,
+  resourceNotFound,
+  statusException,
+} from '../errors/elasticsearch-exception';
+import { JsonSyntaxError, ParsedJson, readJson } from '../java/json-reader';
+import { TimeValue } from '../java/time-value';
+import { isJavaMap, JavaMap, javaToString, JavaValue } from '../java/values';
+import { DEFAULT_CHUNKING_SETTINGS } from './chunking-settings';
+import { TrainedModelDeployments } from './deployments';
+import { parseEndpointConfig } from './elser-service';
+import type { InferenceEndpoint } from './endpoint';
+import { EndpointRegistry } from './endpoint-registry';
+import { isAllOrWildcard, validateInferenceIdForCreate } from './inference-id';
+import type { BehaviourProfile } from './profiles';
+import { castString } from './settings-map';
+import { sparseEmbeddingResponseJson } from './sparse-embedding';
+import { isAnyOrSame, parseTaskType, TaskType } from './task-type';
+
+/** What a REST action answers: a JSON-able body, or JSON text already written. */
+export interface ActionResult {
+  status: number;
+  body?: unknown;
+  rawJson?: string;
+  warnings?: string[];
+}
+
+export interface InferenceApiOptions {
+  profile: BehaviourProfile;
+  registry: EndpointRegistry;
+  deployments: TrainedModelDeployments;
+  /** The ELSER variant this node's platform gets by default. */
+  defaultModelId: string;
+  /** How long create and inference wait for a deployment when the request sets no timeout. */
+  deploymentTimeout: TimeValue;
+}
+
+const notFound = (id: string) => resourceNotFound(`Inference endpoint not found [${id}]`);
+
+/** Parses a request body into a map as `XContentHelper.convertToMap` does for the create API. */
+function bodyAsMap(body: string | undefined): JavaMap {
+  let parsed: ParsedJson;
+  try {
+    parsed = readJson(requireBody(body));
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) {
+      // UNCONFIRMED: malformed create bodies are reported as the map conversion's parse failure.
+      throw parseException('Failed to parse content to map', { type: 'json_parse_exception', reason: error.message });
+    }
+    throw error;
+  }
+  if (!isJavaMap(parsed.value)) {
+    throw parseException('Failed to parse content to map', {
+      type: 'x_content_parse_exception',
+      reason: `[${parsed.rootLocation.line}:${parsed.rootLocation.column}] Failed to parse object: expecting token of type [START_OBJECT] but found [${tokenName(parsed.value)}]`,
+    });
+  }
+  return parsed.value;
+}
+
+function tokenName(value: JavaValue): string {
+  if (Array.isArray(value)) return 'START_ARRAY';
+  if (typeof value === 'string') return 'VALUE_STRING';
+  if (typeof value === 'boolean') return 'VALUE_BOOLEAN';
+  if (value === null) return 'VALUE_NULL';
+  return 'VALUE_NUMBER';
+}
+
+function requireBody(body: string | undefined): string {
+  if (body === undefined || body.length === 0) throw parseException('request body is required');
+  return body;
+}
+
+/**
+ * The inference API's actions, independent of HTTP: each takes the parsed path
+ * and query and the raw body, and answers as Elasticsearch's transport actions do.
+ */
+export class InferenceApi {
+  constructor(private readonly options: InferenceApiOptions) {}
+
+  private get profile(): BehaviourProfile {
+    return this.options.profile;
+  }
+
+  parseTaskType(text: string): TaskType {
+    return parseTaskType(text, this.profile.taskTypes);
+  }
+
+  /** `PUT /_inference/{task_type}/{inference_id}` and `PUT /_inference/{inference_id}`. */
+  async put(pathTaskType: TaskType, inferenceId: string, body: string | undefined, timeout: TimeValue | undefined): Promise<ActionResult> {
+    requireBody(body);
+    validateInferenceIdForCreate(inferenceId);
+    const config = bodyAsMap(body);
+
+    const service = castString(config.get('service'));
+    config.delete('service');
+    if (service === undefined) throw badRequest('Inference endpoint configuration is missing the [service] setting');
+    if (!this.profile.services.includes(service)) throw badRequest(`Unknown service [${service}]`);
+    const taskType = this.resolveTaskType(pathTaskType, config);
+
+    const { endpoint, warnings } = parseEndpointConfig(
+      { inferenceId, taskType, requestedService: service, profile: this.profile, defaultModelId: this.options.defaultModelId },
+      config,
+    );
+    if (this.isDefaultEndpointId(inferenceId)) {
+      throw badRequest(`[${inferenceId}] is a reserved inference ID. Cannot create a new inference endpoint with a reserved ID.`);
+    }
+    await this.options.registry.create(endpoint);
+    await this.startDeployment(endpoint, timeout ?? this.options.deploymentTimeout);
+    return { status: 200, body: this.endpointInfo(endpoint), warnings: this.profile.deprecationWarnings ? warnings : [] };
+  }
+
+  /** `ServiceUtils.resolveTaskType`: the path and body task types must agree. */
+  private resolveTaskType(pathTaskType: TaskType, config: JavaMap): TaskType {
+    const bodyTaskType = castString(config.get('task_type'));
+    config.delete('task_type');
+    if (bodyTaskType === undefined) {
+      if (pathTaskType === 'any') throw badRequest('model is missing required setting [task_type]');
+      return pathTaskType;
+    }
+    const parsed = this.parseTaskType(bodyTaskType);
+    if (parsed === 'any') throw badRequest('task_type [any] is not valid type for inference');
+    if (!isAnyOrSame(parsed, pathTaskType)) {
+      throw badRequest(
+        `Cannot resolve conflicting task_type parameter in the request URL [${pathTaskType}] and the request body [${bodyTaskType}]`,
+      );
+    }
+    return parsed;
+  }
+
+  private async startDeployment(endpoint: InferenceEndpoint, timeout: TimeValue): Promise<void> {
+    const settings = endpoint.service_settings;
+    await this.options.deployments.start({
+      deploymentId: endpoint.inference_id,
+      modelId: settings.model_id,
+      numberOfAllocations: settings.num_allocations,
+      threadsPerAllocation: settings.num_threads,
+      adaptiveAllocations: settings.adaptive_allocations,
+      timeout,
+    });
+  }
+
+  /** `GET /_inference[/{task_type}][/{inference_id}]`. */
+  get(taskType: TaskType, inferenceId: string | undefined): ActionResult {
+    if (isAllOrWildcard(inferenceId)) {
+      const endpoints = this.allEndpoints().filter((endpoint) => taskType === 'any' || endpoint.task_type === taskType);
+      return { status: 200, body: { endpoints: endpoints.map((endpoint) => this.endpointInfo(endpoint)) } };
+    }
+    const endpoint = this.findEndpoint(inferenceId as string);
+    if (!endpoint) throw notFound(inferenceId as string);
+    this.checkRequestedTaskType(taskType, endpoint);
+    return { status: 200, body: { endpoints: [this.endpointInfo(endpoint)] } };
+  }
+
+  /** `DELETE /_inference[/{task_type}]/{inference_id}`. */
+  async delete(taskType: TaskType, inferenceId: string, dryRun: boolean, force: boolean): Promise<ActionResult> {
+    const endpoint = this.findEndpoint(inferenceId);
+    if (!endpoint) throw notFound(inferenceId);
+    this.checkRequestedTaskType(taskType, endpoint);
+    const references = this.profile.deleteResponseIndexes ? { pipelines: [], indexes: [] } : { pipelines: [] };
+    if (dryRun) {
+      // UNCONFIRMED: `error_message` is left out when nothing references the endpoint.
+      return { status: 200, body: { acknowledged: false, ...references } };
+    }
+    if (this.isDefaultEndpointId(inferenceId)) {
+      if (!force) {
+        throw badRequest(`[${inferenceId}] is a reserved inference endpoint. Use the force=true query parameter to delete the inference endpoint.`);
+      }
+      // Default endpoints are re-created on their next use, so a forced delete only stops the deployment.
+      await this.options.deployments.stop(inferenceId);
+      return { status: 200, body: { acknowledged: true, ...references } };
+    }
+    await this.options.registry.delete(inferenceId);
+    await this.options.deployments.stop(inferenceId);
+    return { status: 200, body: { acknowledged: true, ...references } };
+  }
+
+  /** `POST /_inference[/{task_type}]/{inference_id}`. */
+  async infer(taskType: TaskType, inferenceId: string, body: string | undefined, timeout: TimeValue | undefined): Promise<ActionResult> {
+    const request = parseInferenceRequest(requireBody(body));
+    const endpoint = this.findEndpoint(inferenceId);
+    if (!endpoint) throw notFound(inferenceId);
+    if (!isAnyOrSame(taskType, endpoint.task_type)) {
+      throw badRequest(`Incompatible task_type, the requested type [${taskType}] does not match the model type [${endpoint.task_type}]`);
+    }
+    const validation: string[] = [];
+    if (request.input === undefined) validation.push('Field [input] cannot be null');
+    else if (request.input.length === 0) validation.push('Field [input] cannot be an empty array');
+    if (request.inputType !== undefined && !this.profile.legacyElserService) {
+      validation.push(`Field [input_type] cannot be specified for task type [${endpoint.task_type}]`);
+    }
+    if (validation.length > 0) throw actionRequestValidation(validation);
+
+    const effectiveTimeout = timeout ?? this.options.deploymentTimeout;
+    if (!this.options.deployments.has(inferenceId)) await this.startDeployment(endpoint, effectiveTimeout);
+    const results = await this.options.deployments.infer(inferenceId, request.input as string[], effectiveTimeout);
+    return { status: 200, rawJson: sparseEmbeddingResponseJson(results) };
+  }
+
+  /** `PUT /_inference[/{task_type}]/{inference_id}/_update` (8.17+). */
+  async update(taskType: TaskType, inferenceId: string, body: string | undefined): Promise<ActionResult> {
+    if (body === undefined || body.length === 0) throw badRequest('Request body is empty');
+    const config = bodyAsMap(body);
+    const disallowed = new Map([...config].filter(([key]) => !['task_type', 'service_settings', 'task_settings', 'chunking_settings'].includes(key)));
+    if (disallowed.size > 0) {
+      throw badRequest(`Request contained fields which cannot be updated, remove these fields and try again [${javaToString(disallowed)}]`);
+    }
+    const endpoint = this.options.registry.get(inferenceId);
+    if (!endpoint) throw statusException(404, `The inference endpoint [${inferenceId}] does not exist and cannot be updated`);
+    const bodyTaskType = castString(config.get('task_type'));
+    if ((taskType !== 'any' && taskType !== endpoint.task_type) || (bodyTaskType !== undefined && bodyTaskType !== endpoint.task_type)) {
+      throw badRequest('Task type must match the task type of the existing endpoint');
+    }
+    const settings = config.get('service_settings');
+    const updated: InferenceEndpoint = { ...endpoint, service_settings: { ...endpoint.service_settings } };
+    if (isJavaMap(settings)) {
+      if (settings.has('num_threads')) throw badRequest('[num_threads] cannot be updated');
+      const numAllocations = settings.get('num_allocations');
+      if (numAllocations !== undefined) {
+        if (typeof numAllocations !== 'number' || !Number.isInteger(numAllocations)) {
+          throw badRequest(`Failed to parse [num_allocations] of update request [${inferenceId}]`);
+        }
+        if (endpoint.service_settings.adaptive_allocations?.enabled) {
+          throw badRequest('[num_allocations] cannot be set if [adaptive_allocations] is set');
+        }
+        updated.service_settings.num_allocations = numAllocations;
+      }
+    }
+    await this.options.registry.replace(updated);
+    return { status: 200, body: this.endpointInfo(updated) };
+  }
+
+  private checkRequestedTaskType(taskType: TaskType, endpoint: InferenceEndpoint): void {
+    if (taskType !== 'any' && taskType !== endpoint.task_type) {
+      throw badRequest(`Requested task type [${taskType}] does not match the inference endpoint's task type [${endpoint.task_type}]`);
+    }
+  }
+
+  private isDefaultEndpointId(id: string): boolean {
+    return this.profile.defaultEndpointIds.includes(id);
+  }
+
+  private defaultEndpoints(): InferenceEndpoint[] {
+    return this.profile.defaultEndpointIds.map((id) => ({
+      inference_id: id,
+      task_type: 'sparse_embedding',
+      service: 'elasticsearch',
+      service_settings: {
+        num_threads: 1,
+        model_id: this.options.defaultModelId,
+        model_id_given: true,
+        adaptive_allocations: { enabled: true, min_number_of_allocations: 0, max_number_of_allocations: 32 },
+      },
+      chunking_settings: { ...DEFAULT_CHUNKING_SETTINGS },
+    }));
+  }
+
+  private findEndpoint(id: string): InferenceEndpoint | undefined {
+    return this.options.registry.get(id) ?? this.defaultEndpoints().find((endpoint) => endpoint.inference_id === id);
+  }
+
+  private allEndpoints(): InferenceEndpoint[] {
+    const stored = this.options.registry.list();
+    const defaults = this.defaultEndpoints().filter((endpoint) => !stored.some((s) => s.inference_id === endpoint.inference_id));
+    return [...stored, ...defaults].sort((a, b) => (a.inference_id < b.inference_id ? -1 : a.inference_id > b.inference_id ? 1 : 0));
+  }
+
+  /** The endpoint as `ModelConfigurations.toFilteredXContent` writes it, in the profile's shape. */
+  endpointInfo(endpoint: InferenceEndpoint): Record<string, unknown> {
+    const settings = endpoint.service_settings;
+    const serviceSettings: Record<string, unknown> = {};
+    if (settings.num_allocations !== undefined) serviceSettings.num_allocations = settings.num_allocations;
+    serviceSettings.num_threads = settings.num_threads;
+    if (this.profile.echoesDefaultModelId || settings.model_id_given) serviceSettings.model_id = settings.model_id;
+    if (settings.adaptive_allocations) serviceSettings.adaptive_allocations = { ...settings.adaptive_allocations };
+    const info: Record<string, unknown> = {
+      inference_id: endpoint.inference_id,
+      task_type: endpoint.task_type,
+      service: endpoint.service,
+      service_settings: serviceSettings,
+    };
+    if (this.profile.emptyTaskSettingsInResponse) info.task_settings = {};
+    if (this.profile.chunkingSettings && endpoint.chunking_settings) info.chunking_settings = { ...endpoint.chunking_settings };
+    return info;
+  }
+}
+
+interface InferenceRequest {
+  input?: string[];
+  inputType?: string;
+}
+
+const INFERENCE_PARSER_NAME = 'cluster:internal/xpack/inference';
+const INFERENCE_FIELDS = ['input', 'task_settings', 'query', 'input_type', 'return_documents', 'top_n', 'timeout'];
+
+/** `InferenceAction.Request.parseRequest`: an ObjectParser over the body. */
+function parseInferenceRequest(body: string): InferenceRequest {
+  let parsed: ParsedJson;
+  try {
+    parsed = readJson(body);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) {
+      throw new ElasticsearchException(400, 'x_content_parse_exception', `[${error.line}:${error.column}] ${error.detail}`);
+    }
+    throw error;
+  }
+  const at = (field: string) => {
+    const location = parsed.topLevelFieldLocations.get(field) ?? parsed.rootLocation;
+    return `[${location.line}:${location.column}]`;
+  };
+  if (!isJavaMap(parsed.value)) {
+    throw new ElasticsearchException(
+      400,
+      'x_content_parse_exception',
+      `[${parsed.rootLocation.line}:${parsed.rootLocation.column}] [${INFERENCE_PARSER_NAME}] Expected START_OBJECT but was: ${tokenName(parsed.value)}`,
+    );
+  }
+  const request: InferenceRequest = {};
+  for (const [field, value] of parsed.value) {
+    if (!INFERENCE_FIELDS.includes(field)) {
+      const suggestion = suggestFields(field, INFERENCE_FIELDS);
+      throw new ElasticsearchException(400, 'x_content_parse_exception', `${at(field)} [${INFERENCE_PARSER_NAME}] unknown field [${field}]${suggestion}`);
+    }
+    const failed = () =>
+      new ElasticsearchException(400, 'x_content_parse_exception', `${at(field)} [${INFERENCE_PARSER_NAME}] failed to parse field [${field}]`);
+    if (field === 'input') {
+      if (value === null) continue;
+      const items = Array.isArray(value) ? value : [value];
+      if (items.some((item) => item === null || isJavaMap(item) || Array.isArray(item))) throw failed();
+      request.input = items.map((item) => javaToString(item));
+    } else if (field === 'input_type') {
+      if (typeof value !== 'string') throw failed();
+      request.inputType = value;
+    } else if (field === 'task_settings' && value !== null && !isJavaMap(value)) {
+      throw failed();
+    }
+  }
+  return request;
+}
+
+/** ObjectParser's " did you mean" hint, from Lucene's normalized Levenshtein similarity above 0.5. */
+export function suggestFields(field: string, candidates: readonly string[]): string {
+  const scored = candidates
+    .map((candidate) => ({ candidate, score: levenshteinSimilarity(field, candidate) }))
+    .filter(({ score }) => score > 0.5)
+    .sort((a, b) => b.score - a.score || (a.candidate < b.candidate ? -1 : 1))
+    .map(({ candidate }) => candidate);
+  if (scored.length === 0) return '';
+  return scored.length === 1 ? ` did you mean [${scored[0]}]?` : ` did you mean any of [${scored.join(', ')}]?`;
+}
+
+export function levenshteinSimilarity(a: string, b: string): number {
+  const previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0];
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j];
+      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  const longest = Math.max(a.length, b.length);
+  return longest === 0 ? 1 : 1 - previous[b.length] / longest;
+}
+
