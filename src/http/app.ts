@@ -121,7 +121,16 @@ async function respond(
   } catch (error) {
     if (error instanceof BodyTooLarge) {
       // UNCONFIRMED: Elasticsearch's HTTP layer refuses oversized bodies with a bare 413.
-      return { status: 413, json: JSON.stringify(new ElasticsearchException(413, 'content_too_long_exception', `request body is too large, limit is [${options.maxContentLength}b]`).toJSON()) };
+      return {
+        status: 413,
+        json: JSON.stringify(
+          new ElasticsearchException(
+            413,
+            'content_too_long_exception',
+            `request body is too large, limit is [${options.maxContentLength}b]`,
+          ).toJSON(),
+        ),
+      };
     }
     throw error;
   }

@@ -4,7 +4,10 @@
  */
 export function applyFilterPath(body: unknown, filterPath: string | undefined): unknown {
   if (!filterPath) return body;
-  const expressions = filterPath.split(',').map((e) => e.trim()).filter(Boolean);
+  const expressions = filterPath
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   const includes = expressions.filter((e) => !e.startsWith('-')).map((e) => e.split('.'));
   const excludes = expressions.filter((e) => e.startsWith('-')).map((e) => e.slice(1).split('.'));
   let result = includes.length > 0 ? include(body, includes) : body;
@@ -13,7 +16,13 @@ export function applyFilterPath(body: unknown, filterPath: string | undefined): 
 }
 
 const matches = (pattern: string, name: string) =>
-  pattern === '*' || new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(name);
+  pattern === '*' ||
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(name);
 
 function include(value: unknown, paths: string[][]): unknown {
   if (paths.some((p) => p.length === 0)) return value;

@@ -32,6 +32,7 @@ export function checkCompatibleVersion(header: string, which: 'Content-Type' | '
 
 export function responseContentType(accept: string | undefined, major: number): string {
   const parsed = parseMediaType(accept);
-  if (parsed?.compatibleWith !== undefined) return `${VENDOR_JSON};compatible-with=${parsed.compatibleWith === major - 1 ? major - 1 : major}`;
+  if (parsed?.compatibleWith !== undefined)
+    return `${VENDOR_JSON};compatible-with=${parsed.compatibleWith === major - 1 ? major - 1 : major}`;
   return 'application/json';
 }

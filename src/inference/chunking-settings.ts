@@ -53,7 +53,7 @@ export function parseChunkingSettings(map: JavaMap | undefined): ChunkingSetting
     const overlap = removeAsType(map, 'sentence_overlap', 'Integer', errors) as number | undefined;
     if (overlap !== undefined && overlap !== 0 && overlap !== 1) errors.add(`sentence_overlap[${overlap}] must be either 0 or 1`);
     errors.throwIfAny();
-    return { strategy: 'sentence', max_chunk_size: maxChunkSize as number, sentence_overlap: overlap ?? 1 };
+    return { strategy: 'sentence', max_chunk_size: maxChunkSize as number, sentence_overlap: overlap === 0 ? 0 : 1 };
   }
   if (strategy === 'word') {
     const invalid = unknownKeys(map, ['strategy', 'max_chunk_size', 'overlap']);
@@ -64,7 +64,8 @@ export function parseChunkingSettings(map: JavaMap | undefined): ChunkingSetting
     if (errors.count === overlapBefore) {
       if (overlap === undefined) errors.add(missingSettingMessage('overlap', SCOPE));
       else if (overlap <= 0) errors.add(mustBePositiveIntegerMessage('overlap', SCOPE, overlap));
-      else if (maxChunkSize !== undefined && overlap > maxChunkSize / 2) errors.add(rangeMessage('overlap', overlap, maxChunkSize / 2, 'less'));
+      else if (maxChunkSize !== undefined && overlap > maxChunkSize / 2)
+        errors.add(rangeMessage('overlap', overlap, maxChunkSize / 2, 'less'));
     }
     errors.throwIfAny();
     return { strategy: 'word', max_chunk_size: maxChunkSize as number, overlap: overlap as number };

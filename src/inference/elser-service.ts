@@ -42,9 +42,16 @@ export interface ParseContext {
 const SCOPE = 'service_settings';
 
 /** `ElasticsearchInternalServiceSettings.fromMap`, collecting every field error before failing. */
-function parseServiceSettings(map: JavaMap, profile: BehaviourProfile): Omit<ServiceSettings, 'model_id' | 'model_id_given'> & { model_id?: string } {
+function parseServiceSettings(
+  map: JavaMap,
+  profile: BehaviourProfile,
+): Omit<ServiceSettings, 'model_id' | 'model_id_given'> & { model_id?: string } {
   const errors = new ValidationErrors();
-  if (profile.defaultNumThreadsWithAdaptiveAllocations !== undefined && !map.has('num_threads') && isJavaMap(map.get('adaptive_allocations'))) {
+  if (
+    profile.defaultNumThreadsWithAdaptiveAllocations !== undefined &&
+    !map.has('num_threads') &&
+    isJavaMap(map.get('adaptive_allocations'))
+  ) {
     map.set('num_threads', profile.defaultNumThreadsWithAdaptiveAllocations);
   }
   const numAllocations = extractOptionalPositiveInteger(map, 'num_allocations', SCOPE, errors);
@@ -67,7 +74,12 @@ function parseServiceSettings(map: JavaMap, profile: BehaviourProfile): Omit<Ser
   return settings;
 }
 
-function endpointOf(context: ParseContext, settings: ReturnType<typeof parseServiceSettings>, modelId: string, chunking?: InferenceEndpoint['chunking_settings']): InferenceEndpoint {
+function endpointOf(
+  context: ParseContext,
+  settings: ReturnType<typeof parseServiceSettings>,
+  modelId: string,
+  chunking?: InferenceEndpoint['chunking_settings'],
+): InferenceEndpoint {
   const { num_allocations, num_threads, adaptive_allocations } = settings;
   const serviceSettings: ServiceSettings = { num_threads, model_id: modelId, model_id_given: settings.model_id !== undefined };
   if (num_allocations !== undefined) serviceSettings.num_allocations = num_allocations;

@@ -101,7 +101,9 @@ export class EndpointRegistry {
   async replace(endpoint: InferenceEndpoint): Promise<void> {
     const previous = this.endpoints.get(endpoint.inference_id);
     this.endpoints.set(endpoint.inference_id, endpoint);
-    await this.persist(() => (previous ? this.endpoints.set(previous.inference_id, previous) : this.endpoints.delete(endpoint.inference_id)));
+    await this.persist(() =>
+      previous ? this.endpoints.set(previous.inference_id, previous) : this.endpoints.delete(endpoint.inference_id),
+    );
   }
 
   async delete(id: string): Promise<boolean> {

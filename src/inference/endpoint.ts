@@ -17,8 +17,7 @@ export interface ServiceSettings {
 }
 
 export type ChunkingSettings =
-  | { strategy: 'sentence'; max_chunk_size: number; sentence_overlap: number }
-  | { strategy: 'word'; max_chunk_size: number; overlap: number };
+  { strategy: 'sentence'; max_chunk_size: number; sentence_overlap: 0 | 1 } | { strategy: 'word'; max_chunk_size: number; overlap: number };
 
 /** An inference endpoint as the registry stores it. */
 export interface InferenceEndpoint {

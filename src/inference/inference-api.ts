@@ -9,6 +9,7 @@ import {
 import { JsonSyntaxError, ParsedJson, readJson } from '../java/json-reader';
 import { TimeValue } from '../java/time-value';
 import { isJavaMap, JavaMap, javaToString, JavaValue } from '../java/values';
+import type { DeleteInferenceResponse, ElserServiceSettingsInfo, GetInferenceResponse, InferenceEndpointInfo } from './api-types';
 import { DEFAULT_CHUNKING_SETTINGS } from './chunking-settings';
 import { TrainedModelDeployments } from './deployments';
 import { parseEndpointConfig } from './elser-service';
@@ -147,12 +148,14 @@ export class InferenceApi {
   get(taskType: TaskType, inferenceId: string | undefined): ActionResult {
     if (isAllOrWildcard(inferenceId)) {
       const endpoints = this.allEndpoints().filter((endpoint) => taskType === 'any' || endpoint.task_type === taskType);
-      return { status: 200, body: { endpoints: endpoints.map((endpoint) => this.endpointInfo(endpoint)) } };
+      const body: GetInferenceResponse = { endpoints: endpoints.map((endpoint) => this.endpointInfo(endpoint)) };
+      return { status: 200, body };
     }
     const endpoint = this.findEndpoint(inferenceId as string);
     if (!endpoint) throw notFound(inferenceId as string);
     this.checkRequestedTaskType(taskType, endpoint);
-    return { status: 200, body: { endpoints: [this.endpointInfo(endpoint)] } };
+    const body: GetInferenceResponse = { endpoints: [this.endpointInfo(endpoint)] };
+    return { status: 200, body };
   }
 
   /** `DELETE /_inference[/{task_type}]/{inference_id}`. */
@@ -160,22 +163,27 @@ export class InferenceApi {
     const endpoint = this.findEndpoint(inferenceId);
     if (!endpoint) throw notFound(inferenceId);
     this.checkRequestedTaskType(taskType, endpoint);
-    const references = this.profile.deleteResponseIndexes ? { pipelines: [], indexes: [] } : { pipelines: [] };
-    if (dryRun) {
-      // UNCONFIRMED: `error_message` is left out when nothing references the endpoint.
-      return { status: 200, body: { acknowledged: false, ...references } };
-    }
+    const answer = (acknowledged: boolean): ActionResult => {
+      const body: DeleteInferenceResponse = { acknowledged, pipelines: [] };
+      if (this.profile.deleteResponseIndexes) body.indexes = [];
+      // Nothing here references endpoints, so a dry run's would-be error text is empty.
+      if (!acknowledged && this.profile.deleteResponseIndexes) body.error_message = '';
+      return { status: 200, body };
+    };
+    if (dryRun) return answer(false);
     if (this.isDefaultEndpointId(inferenceId)) {
       if (!force) {
-        throw badRequest(`[${inferenceId}] is a reserved inference endpoint. Use the force=true query parameter to delete the inference endpoint.`);
+        throw badRequest(
+          `[${inferenceId}] is a reserved inference endpoint. Use the force=true query parameter to delete the inference endpoint.`,
+        );
       }
       // Default endpoints are re-created on their next use, so a forced delete only stops the deployment.
       await this.options.deployments.stop(inferenceId);
-      return { status: 200, body: { acknowledged: true, ...references } };
+      return answer(true);
     }
     await this.options.registry.delete(inferenceId);
     await this.options.deployments.stop(inferenceId);
-    return { status: 200, body: { acknowledged: true, ...references } };
+    return answer(true);
   }
 
   /** `POST /_inference[/{task_type}]/{inference_id}`. */
@@ -204,7 +212,8 @@ export class InferenceApi {
   async update(taskType: TaskType, inferenceId: string, body: string | undefined): Promise<ActionResult> {
     if (body === undefined || body.length === 0) throw badRequest('Request body is empty');
     const config = bodyAsMap(body);
-    const disallowed = new Map([...config].filter(([key]) => !['task_type', 'service_settings', 'task_settings', 'chunking_settings'].includes(key)));
+    if (config.size === 0) throw badRequest('Request body is empty');
+    const disallowed = new Map([...config].filter(([key]) => !['task_type', 'service_settings', 'task_settings'].includes(key)));
     if (disallowed.size > 0) {
       throw badRequest(`Request contained fields which cannot be updated, remove these fields and try again [${javaToString(disallowed)}]`);
     }
@@ -269,17 +278,20 @@ export class InferenceApi {
   }
 
   /** The endpoint as `ModelConfigurations.toFilteredXContent` writes it, in the profile's shape. */
-  endpointInfo(endpoint: InferenceEndpoint): Record<string, unknown> {
+  endpointInfo(endpoint: InferenceEndpoint): InferenceEndpointInfo {
     const settings = endpoint.service_settings;
-    const serviceSettings: Record<string, unknown> = {};
-    if (settings.num_allocations !== undefined) serviceSettings.num_allocations = settings.num_allocations;
-    serviceSettings.num_threads = settings.num_threads;
-    if (this.profile.echoesDefaultModelId || settings.model_id_given) serviceSettings.model_id = settings.model_id;
+    const serviceSettings: ElserServiceSettingsInfo = {
+      ...(settings.num_allocations !== undefined && { num_allocations: settings.num_allocations }),
+      num_threads: settings.num_threads,
+    };
+    if (this.profile.echoesDefaultModelId || settings.model_id_given) {
+      serviceSettings.model_id = settings.model_id as ElserServiceSettingsInfo['model_id'];
+    }
     if (settings.adaptive_allocations) serviceSettings.adaptive_allocations = { ...settings.adaptive_allocations };
-    const info: Record<string, unknown> = {
+    const info: InferenceEndpointInfo = {
       inference_id: endpoint.inference_id,
-      task_type: endpoint.task_type,
-      service: endpoint.service,
+      task_type: endpoint.task_type as InferenceEndpointInfo['task_type'],
+      service: endpoint.service as InferenceEndpointInfo['service'],
       service_settings: serviceSettings,
     };
     if (this.profile.emptyTaskSettingsInResponse) info.task_settings = {};
@@ -322,10 +334,18 @@ function parseInferenceRequest(body: string): InferenceRequest {
   for (const [field, value] of parsed.value) {
     if (!INFERENCE_FIELDS.includes(field)) {
       const suggestion = suggestFields(field, INFERENCE_FIELDS);
-      throw new ElasticsearchException(400, 'x_content_parse_exception', `${at(field)} [${INFERENCE_PARSER_NAME}] unknown field [${field}]${suggestion}`);
+      throw new ElasticsearchException(
+        400,
+        'x_content_parse_exception',
+        `${at(field)} [${INFERENCE_PARSER_NAME}] unknown field [${field}]${suggestion}`,
+      );
     }
     const failed = () =>
-      new ElasticsearchException(400, 'x_content_parse_exception', `${at(field)} [${INFERENCE_PARSER_NAME}] failed to parse field [${field}]`);
+      new ElasticsearchException(
+        400,
+        'x_content_parse_exception',
+        `${at(field)} [${INFERENCE_PARSER_NAME}] failed to parse field [${field}]`,
+      );
     if (field === 'input') {
       if (value === null) continue;
       const items = Array.isArray(value) ? value : [value];
@@ -366,4 +386,3 @@ export function levenshteinSimilarity(a: string, b: string): number {
   const longest = Math.max(a.length, b.length);
   return longest === 0 ? 1 : 1 - previous[b.length] / longest;
 }
-

@@ -18,8 +18,7 @@ export function invalidTypeMessage(key: string, value: JavaValue, type: JavaType
   return `field [${key}] is not of the expected type. The value [${javaToString(value)}] cannot be converted to a [${type}]`;
 }
 
-export const missingSettingMessage = (setting: string, scope: string) =>
-  `[${scope}] does not contain the required setting [${setting}]`;
+export const missingSettingMessage = (setting: string, scope: string) => `[${scope}] does not contain the required setting [${setting}]`;
 
 export const mustBePositiveIntegerMessage = (setting: string, scope: string, value: number) =>
   `[${scope}] Invalid value [${value}]. [${setting}] must be a positive integer`;

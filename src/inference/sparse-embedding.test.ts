@@ -10,7 +10,15 @@ describe('sparse embedding serialization', () => {
   });
 
   it('keeps token order even for numeric tokens', () => {
-    const json = sparseEmbeddingResponseJson([{ isTruncated: false, tokens: [['sky', 2], ['2020', 1]] }]);
+    const json = sparseEmbeddingResponseJson([
+      {
+        isTruncated: false,
+        tokens: [
+          ['sky', 2],
+          ['2020', 1],
+        ],
+      },
+    ]);
     expect(json).toBe('{"sparse_embedding":[{"is_truncated":false,"embedding":{"sky":2.0,"2020":1.0}}]}');
     expect(Object.keys(JSON.parse(json).sparse_embedding[0].embedding)).toEqual(['2020', 'sky']);
   });

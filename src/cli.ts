@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+import { ConfigurationError, resolveOptions } from './config/options';
+import { start } from './server';
+
+async function main(): Promise<void> {
+  let options;
+  try {
+    options = resolveOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      process.stderr.write(`elser-mock: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const server = await start(options);
+  process.stdout.write(`elser-mock listening on ${server.url}\n`);
+  const shutdown = () => {
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`elser-mock: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { DEFAULT_OPTIONS, ServerOptions } from './config/options';
+import { createHttpApp } from './http/app';
+import { RestController } from './http/rest-controller';
+import { registerInferenceRoutes } from './http/routes/inference-routes';
+import { registerNodesRoutes, registerRootRoutes } from './http/routes/root-routes';
+import { EncoderFactory, TrainedModelDeployments } from './inference/deployments';
+import { platformElserModelId } from './inference/elser-service';
+import { EndpointRegistry, FileEndpointStore, InMemoryEndpointStore } from './inference/endpoint-registry';
+import { InferenceApi } from './inference/inference-api';
+import { GLOBAL_QUERY_PARAMETERS, PROFILES } from './inference/profiles';
+import { readModelPackage } from './model/local-model-repository';
+import { OnnxSparseEncoder } from './model/onnx-sparse-encoder';
+import { createLogger, Logger } from './observability/logger';
+
+export interface RunningServer {
+  /** The base URL, e.g. `http://127.0.0.1:9200`. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface StartOptions extends Partial<ServerOptions> {
+  /** A directory in Elasticsearch's model repository layout; by default the built-in repository, built on first start. */
+  modelRepository?: string;
+  logger?: Logger;
+}
+
+/** The built-in repository lives beside the package, so every consumer shares one build. */
+export const BUILTIN_REPOSITORY_DIR = path.resolve(__dirname, '..', '.cache', 'model-repository');
+
+function clusterUuid(seed: string): string {
+  return createHash('sha256').update(seed).digest('base64url').slice(0, 22);
+}
+
+function encoderFactoryFor(repository: string): EncoderFactory {
+  return async (request) => {
+    const modelPackage = await readModelPackage(repository, request.modelId);
+    return OnnxSparseEncoder.load({
+      modelPath: modelPackage.modelPath,
+      vocabulary: modelPackage.vocabulary,
+      threads: request.threadsPerAllocation,
+    });
+  };
+}
+
+/** Starts an elser-mock server; resolves once it listens. */
+export async function start(startOptions: StartOptions = {}): Promise<RunningServer> {
+  const { modelRepository, logger: givenLogger, ...overrides } = startOptions;
+  const options: ServerOptions = { ...DEFAULT_OPTIONS, ...overrides };
+  const logger = givenLogger ?? createLogger(options.logLevel);
+  const profile = PROFILES[options.esVersion];
+
+  const repository = modelRepository ?? BUILTIN_REPOSITORY_DIR;
+  if (modelRepository === undefined) {
+    // The builder is only loaded when the built-in repository may need building.
+    const { buildBuiltinRepository } = await import('./model/builder/cli');
+    await buildBuiltinRepository(repository);
+  }
+
+  const registry = new EndpointRegistry(
+    options.inMemory ? new InMemoryEndpointStore() : new FileEndpointStore(path.resolve(options.dataDir)),
+  );
+  await registry.open();
+  const deployments = new TrainedModelDeployments(encoderFactoryFor(repository), { timeoutMessage: profile.deploymentTimeoutMessage });
+  const api = new InferenceApi({
+    profile,
+    registry,
+    deployments,
+    defaultModelId: platformElserModelId(),
+    deploymentTimeout: options.deploymentTimeout,
+  });
+
+  const controller = new RestController(GLOBAL_QUERY_PARAMETERS);
+  const node = {
+    name: 'elser-mock',
+    clusterName: 'elser-mock',
+    clusterUuid: clusterUuid(options.inMemory ? 'in-memory' : path.resolve(options.dataDir)),
+  };
+  registerRootRoutes(controller, profile, node);
+  let address = { host: options.host, port: options.port };
+  registerNodesRoutes(controller, profile, node, () => address);
+  registerInferenceRoutes(controller, api, profile);
+
+  const app = createHttpApp({
+    controller,
+    profile,
+    maxContentLength: options.maxContentLength,
+    onInternalError: (error) => logger.error({ err: error }, 'unexpected error while handling a request'),
+  });
+  const server = app.listen(options.port, options.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  address = { host: options.host, port };
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const url = `http://${host}:${port}`;
+  logger.info({ url, esVersion: profile.esVersion }, 'server started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await deployments.stopAll();
+      })()),
+  };
+}
