@@ -45,8 +45,7 @@ export const illegalArgument = (reason: string) => new ElasticsearchException(40
 
 export const resourceNotFound = (reason: string) => new ElasticsearchException(404, 'resource_not_found_exception', reason);
 
-export const resourceAlreadyExists = (reason: string) =>
-  new ElasticsearchException(400, 'resource_already_exists_exception', reason);
+export const resourceAlreadyExists = (reason: string) => new ElasticsearchException(400, 'resource_already_exists_exception', reason);
 
 export const parseException = (reason: string, causedBy?: { type: string; reason: string }) =>
   new ElasticsearchException(400, 'parse_exception', reason, causedBy);

@@ -2,9 +2,15 @@ import { JavaDouble, JavaMap, JavaValue } from './values';
 
 /** A syntax error worded as Jackson words it, with 1-based line and column. */
 export class JsonSyntaxError extends Error {
-  constructor(readonly detail: string, readonly line: number, readonly column: number) {
+  constructor(
+    readonly detail: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
     // Elasticsearch disables source inclusion in Jackson locations.
-    super(`${detail}\n at [Source: REDACTED (\`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION\` disabled); line: ${line}, column: ${column}]`);
+    super(
+      `${detail}\n at [Source: REDACTED (\`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION\` disabled); line: ${line}, column: ${column}]`,
+    );
   }
 }
 
@@ -113,9 +119,7 @@ class Reader {
     if (word === 'true') return true;
     if (word === 'false') return false;
     if (word === 'null') return null;
-    throw this.error(
-      `Unrecognized token '${word}': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')`,
-    );
+    throw this.error(`Unrecognized token '${word}': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')`);
   }
 
   private readObject(): JavaMap {
@@ -230,14 +234,22 @@ class Reader {
     const ch = this.text[this.pos];
     this.pos++;
     switch (ch) {
-      case '"': return '"';
-      case '\\': return '\\';
-      case '/': return '/';
-      case 'b': return '\b';
-      case 'f': return '\f';
-      case 'n': return '\n';
-      case 'r': return '\r';
-      case 't': return '\t';
+      case '"':
+        return '"';
+      case '\\':
+        return '\\';
+      case '/':
+        return '/';
+      case 'b':
+        return '\b';
+      case 'f':
+        return '\f';
+      case 'n':
+        return '\n';
+      case 'r':
+        return '\r';
+      case 't':
+        return '\t';
       case 'u': {
         const hex = this.text.slice(this.pos, this.pos + 4);
         if (!/^[0-9a-fA-F]{4}$/.test(hex)) {

@@ -37,11 +37,7 @@ export class TimeValue {
     }
     const amount = match[1].trim();
     if (!/^-?\d+(\.\d+)?$/.test(amount)) {
-      throw new ElasticsearchException(
-        400,
-        'parse_exception',
-        `failed to parse [${value}]`,
-      );
+      throw new ElasticsearchException(400, 'parse_exception', `failed to parse [${value}]`);
     }
     const number = Number(amount);
     if (number < 0 && number !== -1) {

@@ -17,7 +17,10 @@ describe('Java value rendering', () => {
   });
 
   it('renders maps and lists as Map.toString and List.toString do', () => {
-    const map = new Map<string, never>([['foo', 'bar' as never], ['n', new JavaDouble(2) as never]]);
+    const map = new Map<string, never>([
+      ['foo', 'bar' as never],
+      ['n', new JavaDouble(2) as never],
+    ]);
     expect(javaToString(map)).toBe('{foo=bar, n=2.0}');
     expect(javaToString([1, 'a', null])).toBe('[1, a, null]');
   });

@@ -44,7 +44,9 @@ export function javaToString(value: JavaValue): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `[${value.map(javaToString).join(', ')}]`;
   if (value instanceof Map) {
-    return `{${hashMapOrder([...value.keys()]).map((key) => `${key}=${javaToString(value.get(key) as JavaValue)}`).join(', ')}}`;
+    return `{${hashMapOrder([...value.keys()])
+      .map((key) => `${key}=${javaToString(value.get(key) as JavaValue)}`)
+      .join(', ')}}`;
   }
   return String(value);
 }
