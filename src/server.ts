@@ -11,8 +11,8 @@ import { platformElserModelId } from './inference/elser-service';
 import { EndpointRegistry, FileEndpointStore, InMemoryEndpointStore } from './inference/endpoint-registry';
 import { InferenceApi } from './inference/inference-api';
 import { GLOBAL_QUERY_PARAMETERS, PROFILES } from './inference/profiles';
-import { readModelPackage } from './model/local-model-repository';
-import { OnnxSparseEncoder } from './model/onnx-sparse-encoder';
+import { readModelPackage } from './model/repository';
+import { AllocationPool, initialAllocationCount } from './model/allocation';
 import { createLogger, Logger } from './observability/logger';
 
 export interface RunningServer {
@@ -38,10 +38,11 @@ function clusterUuid(seed: string): string {
 function encoderFactoryFor(repository: string): EncoderFactory {
   return async (request) => {
     const modelPackage = await readModelPackage(repository, request.modelId);
-    return OnnxSparseEncoder.load({
-      modelPath: modelPackage.modelPath,
+    return AllocationPool.start({
+      model: modelPackage.modelPath,
       vocabulary: modelPackage.vocabulary,
-      threads: request.threadsPerAllocation,
+      numberOfAllocations: initialAllocationCount(request),
+      threadsPerAllocation: request.threadsPerAllocation,
     });
   };
 }

@@ -1,12 +1,12 @@
 import * as ort from 'onnxruntime-node';
 import type { SparseEmbedding, SparseEncoder } from '../inference/sparse-embedding';
+import { nonZero } from './allocation/sparse-rows';
+import { sanitizedVocabulary, toSparseEmbedding } from './allocation/text-expansion';
+import { EMBEDDING_MAX_BATCH_SIZE, splitIntoBatches } from './allocation/token-batches';
 import { BertWordPieceTokenizer, Encoding } from './tokenizer';
 
-/** Elasticsearch sends at most this many inputs to the model in one call. */
-export const EMBEDDING_MAX_BATCH_SIZE = 10;
-
-/** `TextExpansionProcessor.buildSanitizedVocabMap`: dots would become object paths in field names. */
-export const sanitizeToken = (token: string) => token.replace(/\./g, '__');
+export { EMBEDDING_MAX_BATCH_SIZE };
+export { sanitizeToken } from './allocation/text-expansion';
 
 export interface EncoderOptions {
   modelPath: string;
@@ -15,10 +15,11 @@ export interface EncoderOptions {
 }
 
 /**
- * A sparse encoder over an ONNX graph whose output `output` is the pooled
- * `[batch, vocabulary]` weight matrix, post-processed as Elasticsearch's
- * `TextExpansionProcessor` does: every weight > 0 kept, ids mapped to
- * sanitized tokens, sorted by descending weight (stable, so ties keep id order).
+ * A single-session sparse encoder running on the calling thread, over an ONNX
+ * graph whose output `output` is the pooled `[batch, vocabulary]` weight
+ * matrix, post-processed as Elasticsearch's `TextExpansionProcessor` does
+ * (see `allocation/text-expansion`). `AllocationPool` serves deployments; this
+ * one stays as the in-process reference.
  */
 export class OnnxSparseEncoder implements SparseEncoder {
   private constructor(
@@ -34,15 +35,12 @@ export class OnnxSparseEncoder implements SparseEncoder {
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
     });
-    return new OnnxSparseEncoder(session, new BertWordPieceTokenizer(options.vocabulary), options.vocabulary.map(sanitizeToken));
+    return new OnnxSparseEncoder(session, new BertWordPieceTokenizer(options.vocabulary), sanitizedVocabulary(options.vocabulary));
   }
 
   async encode(texts: readonly string[]): Promise<SparseEmbedding[]> {
     const results: SparseEmbedding[] = [];
-    for (let start = 0; start < texts.length; start += EMBEDDING_MAX_BATCH_SIZE) {
-      const encodings = texts.slice(start, start + EMBEDDING_MAX_BATCH_SIZE).map((text) => this.tokenizer.encode(text));
-      results.push(...(await this.run(encodings)));
-    }
+    for (const batch of splitIntoBatches(texts)) results.push(...(await this.run(batch.map((text) => this.tokenizer.encode(text)))));
     return results;
   }
 
@@ -65,17 +63,9 @@ export class OnnxSparseEncoder implements SparseEncoder {
     });
     const weights = outputs.output.data as Float32Array;
     const vocabularySize = this.tokens.length;
-    return encodings.map((encoding, row) => ({
-      isTruncated: encoding.truncated,
-      tokens: this.toTokenWeights(weights.subarray(row * vocabularySize, (row + 1) * vocabularySize)),
-    }));
-  }
-
-  private toTokenWeights(vector: Float32Array): [string, number][] {
-    const kept: number[] = [];
-    for (let id = 0; id < vector.length; id++) if (vector[id] > 0) kept.push(id);
-    kept.sort((a, b) => vector[b] - vector[a] || a - b);
-    return kept.map((id) => [this.tokens[id], vector[id]]);
+    return encodings.map((encoding, row) =>
+      toSparseEmbedding(nonZero(weights, row * vocabularySize, vocabularySize), this.tokens, encoding.truncated),
+    );
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { loadBertUncasedVocabulary, BERT_UNCASED_VOCAB_SHA256 } from '../vocabulary';
 import { BUILTIN_ENCODER_CONFIG, HF_INPUT_NAMES, PRODUCER_NAME, PRODUCER_VERSION, buildEncoderModel } from './bert-sparse-encoder';
 import { SHAPING, generateEncoderWeights } from './encoder-weights';
-import { ELSER_TOKENIZATION, ModelPackage, checkModelPackage, sha256Hex, writeModelPackage } from './model-repository';
+import { ELSER_TOKENIZATION, ModelPackage, checkModelPackage, sha256Hex, writeModelPackage } from '../repository/model-package';
 import { encodeModel } from './onnx-graph';
 import { buildQuantizedEncoderModel } from './quantize';
 

@@ -19,8 +19,8 @@ export {
   packageFileNames,
   writeFileAtomic,
   writeModelPackage,
-} from './model-repository';
-export type { ModelPackage, ModelPackageMetadata, PackageCheck, VocabularyFile } from './model-repository';
+} from '../repository/model-package';
+export type { ModelPackage, ModelPackageMetadata, PackageCheck, VocabularyFile } from '../repository/model-package';
 export { PLUGIN_CONVENTIONS, PLUGIN_TEST_CONFIG, writePluginConventionModels } from './plugin-conventions';
 export type { PluginConvention, PluginModelFile } from './plugin-conventions';
 export { poolLogits, rowTokens, sparseToDense } from './splade-pooling';

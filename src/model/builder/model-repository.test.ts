@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { loadBertUncasedVocabulary } from '../vocabulary';
 import { BUILTIN_MODEL_IDS, buildBuiltinRepository } from './builtin-repository';
 import { parseArguments } from './cli';
-import { ModelPackageMetadata, checkModelPackage, packageFileNames, writeFileAtomic, writeModelPackage } from './model-repository';
+import { ModelPackageMetadata, checkModelPackage, packageFileNames, writeFileAtomic, writeModelPackage } from '../repository/model-package';
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;

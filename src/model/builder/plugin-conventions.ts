@@ -11,7 +11,7 @@ import {
   resolveVocabulary,
 } from './bert-sparse-encoder';
 import { generateEncoderWeights } from './encoder-weights';
-import { writeFileAtomic } from './model-repository';
+import { writeFileAtomic } from '../repository/model-package';
 import { encodeModel } from './onnx-graph';
 
 /**

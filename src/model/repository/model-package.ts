@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { isPlainFileName } from './artefact-names';
 
 /**
- * An Elasticsearch-layout model repository (the directory behind
+ * The package format of an Elasticsearch-layout model repository (the directory behind
  * `xpack.ml.model_repository`): per packaged model id, a
  * `<id>.metadata.json`, the model file and a `<id>.vocab.json`. Elasticsearch
  * ships TorchScript `<id>.pt`; this project ships ONNX as `<id>.onnx`, and the
@@ -82,11 +83,15 @@ export interface PackageFileNames {
 }
 
 export const MODEL_FILE_EXTENSION = '.onnx';
+export const METADATA_FILE_EXTENSION = '.metadata.json';
+
+/** Model ids start with a dot; the files in a repository are named without it. */
+export const packagedModelId = (modelId: string): string => modelId.replace(/^\./, '');
 
 export function packageFileNames(modelId: string): PackageFileNames {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(modelId)) throw new Error(`invalid packaged model id: ${modelId}`);
   return {
-    metadata: `${modelId}.metadata.json`,
+    metadata: `${modelId}${METADATA_FILE_EXTENSION}`,
     model: `${modelId}${MODEL_FILE_EXTENSION}`,
     vocabulary: `${modelId}.vocab.json`,
   };
@@ -178,7 +183,8 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
   await syncDirectory(directory);
 }
 
-async function syncDirectory(directory: string): Promise<void> {
+/** Makes a rename or unlink inside `directory` durable. */
+export async function syncDirectory(directory: string): Promise<void> {
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(directory, 'r');
@@ -209,7 +215,12 @@ export async function writeModelPackage(directory: string, pkg: ModelPackage): P
   return { metadata: contents.metadata, paths };
 }
 
-async function sha256OfFile(file: string): Promise<{ sha256: string; size: number }> {
+export interface FileDigest {
+  sha256: string;
+  size: number;
+}
+
+export async function hashFile(file: string): Promise<FileDigest> {
   const hash = createHash('sha256');
   let size = 0;
   for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
@@ -236,14 +247,17 @@ export async function checkModelPackage(directory: string, modelId: string): Pro
     return { ok: false, reason: `${names.metadata} is for ${metadata.packaged_model_id}`, metadata };
   }
   const modelFile = typeof metadata.metadata?.model_file === 'string' ? metadata.metadata.model_file : names.model;
+  if (!isPlainFileName(modelFile) || typeof metadata.vocabulary_file !== 'string' || !isPlainFileName(metadata.vocabulary_file)) {
+    return { ok: false, reason: `${names.metadata} names files outside the repository`, metadata };
+  }
   try {
-    const model = await sha256OfFile(path.join(directory, modelFile));
+    const model = await hashFile(path.join(directory, modelFile));
     if (model.size !== metadata.size || model.sha256 !== metadata.sha256) {
       return { ok: false, reason: `${modelFile} does not match the size/sha256 in ${names.metadata}`, metadata };
     }
     const expectedVocabulary = metadata.metadata?.vocabulary_sha256;
     if (typeof expectedVocabulary === 'string') {
-      const vocabulary = await sha256OfFile(path.join(directory, metadata.vocabulary_file));
+      const vocabulary = await hashFile(path.join(directory, metadata.vocabulary_file));
       if (vocabulary.sha256 !== expectedVocabulary) return { ok: false, reason: `${metadata.vocabulary_file} does not match ${names.metadata}`, metadata };
     } else {
       await fs.access(path.join(directory, metadata.vocabulary_file));

@@ -1,0 +1,278 @@
+import type { SparseEmbedding, SparseEncoder } from '../../inference/sparse-embedding';
+import { BUILTIN_SIGNATURE, type SparseModelSignature } from '../sparse-model-signature';
+import { BertWordPieceTokenizer, type Encoding, type TokenizationOptions } from '../tokenizer';
+import { processStopping } from './inference-errors';
+import { type AllocationState, type AllocationStats, ModelAllocation } from './model-allocation';
+import type { AllocationSessionOptions, RunTiming, TokenBatch, WorkerInit } from './protocol';
+import { sanitizedVocabulary, toSparseEmbedding } from './text-expansion';
+import { packBatch, splitIntoBatches } from './token-batches';
+
+/** `ProcessContext.NUM_RESTART_ATTEMPTS`: crashed processes restarted within 24 hours before the deployment fails. */
+export const NUM_RESTART_ATTEMPTS = 3;
+const RESTART_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export interface AllocationPoolOptions {
+  /** The model file, or its bytes (one copy for all allocations when backed by a SharedArrayBuffer). */
+  model: string | Uint8Array;
+  vocabulary: readonly string[];
+  /** By default the built-in model's signature. */
+  signature?: SparseModelSignature;
+  numberOfAllocations: number;
+  threadsPerAllocation: number;
+  sessionOptions?: AllocationSessionOptions;
+  tokenization?: Partial<TokenizationOptions>;
+  /** Crashed allocations replaced within 24 hours before the pool stops replacing them. */
+  maxRestarts?: number;
+  onAllocationDied?: (event: { allocationId: number; reason: string; replaced: boolean }) => void;
+  onBatchCompleted?: (event: BatchCompleted) => void;
+}
+
+/** One batch's run, timed by the worker that ran it. */
+export interface BatchCompleted extends RunTiming {
+  allocationId: number;
+  threadId: number | undefined;
+  inputs: number;
+}
+
+export interface AllocationStatsSnapshot extends AllocationStats {
+  id: number;
+  threadId: number | undefined;
+  state: AllocationState;
+}
+
+export interface AllocationPoolStats {
+  /** The number of allocations asked for. */
+  numberOfAllocations: number;
+  /** Batches waiting for an idle allocation. */
+  pendingCount: number;
+  /** Batches that failed. */
+  errorCount: number;
+  allocations: AllocationStatsSnapshot[];
+}
+
+interface Request {
+  failed: boolean;
+}
+
+interface Job {
+  batch: TokenBatch;
+  encodings: Encoding[];
+  request: Request;
+  resolve(embeddings: SparseEmbedding[]): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * One deployment: `numberOfAllocations` worker allocations behind a FIFO
+ * queue of batches of at most `EMBEDDING_MAX_BATCH_SIZE` inputs. Tokenization
+ * and post-processing run on the calling thread, inference in the workers.
+ */
+export class AllocationPool implements SparseEncoder {
+  private readonly tokenizer: BertWordPieceTokenizer;
+  private readonly tokens: readonly string[];
+  private readonly init: WorkerInit;
+  /** Allocations counted toward the target: starting, ready or busy. */
+  private readonly members = new Set<ModelAllocation>();
+  /** Allocations let go while busy, with what to call once they have stopped. */
+  private readonly retiring = new Map<ModelAllocation, () => void>();
+  private readonly queue: Job[] = [];
+  private readonly crashTimes: number[] = [];
+  private target = 0;
+  private errorCount = 0;
+  /** Why the pool has no allocation left and none coming; cleared when one starts. */
+  private failure?: unknown;
+  private closing?: Promise<void>;
+
+  private constructor(private readonly options: AllocationPoolOptions) {
+    if (!Number.isInteger(options.threadsPerAllocation) || options.threadsPerAllocation < 1) {
+      throw new RangeError(`threadsPerAllocation must be a positive integer, got ${options.threadsPerAllocation}`);
+    }
+    this.tokenizer = new BertWordPieceTokenizer(options.vocabulary, options.tokenization);
+    this.tokens = sanitizedVocabulary(options.vocabulary);
+    const source = typeof options.model === 'string' ? { modelPath: options.model } : { model: options.model };
+    this.init = {
+      ...source,
+      signature: options.signature ?? BUILTIN_SIGNATURE(options.vocabulary.length),
+      threads: options.threadsPerAllocation,
+      sessionOptions: options.sessionOptions,
+      padTokenId: this.tokenizer.specialTokenIds.pad,
+    };
+  }
+
+  /** Starts the pool; resolves once every allocation has loaded the model. */
+  static async start(options: AllocationPoolOptions): Promise<AllocationPool> {
+    const pool = new AllocationPool(options);
+    try {
+      await pool.setAllocations(options.numberOfAllocations);
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
+    return pool;
+  }
+
+  get numberOfAllocations(): number {
+    return this.target;
+  }
+
+  /** The allocations counted toward the target. */
+  get allocations(): readonly ModelAllocation[] {
+    return [...this.members];
+  }
+
+  async encode(texts: readonly string[]): Promise<SparseEmbedding[]> {
+    if (this.closing) throw processStopping();
+    if (this.members.size === 0 && this.failure !== undefined) throw this.failure;
+    const encodings = texts.map((text) => this.tokenizer.encode(text));
+    const request: Request = { failed: false };
+    const batches = splitIntoBatches(encodings).map((batch) => this.enqueue(batch, request));
+    this.dispatch();
+    try {
+      return (await Promise.all(batches)).flat();
+    } catch (error) {
+      // The request's batches still queued are dropped when their turn comes.
+      request.failed = true;
+      throw error;
+    }
+  }
+
+  /**
+   * Grows or shrinks the pool. Resolves once new allocations are ready and
+   * removed ones have stopped; a removed allocation finishes its batch first.
+   */
+  async setAllocations(count: number): Promise<void> {
+    if (!Number.isInteger(count) || count < 0) {
+      throw new RangeError(`the number of allocations must be a non-negative integer, got ${count}`);
+    }
+    if (this.closing) throw processStopping();
+    this.target = count;
+    const changes: Promise<void>[] = [];
+    while (this.members.size < count) changes.push(this.launch());
+    while (this.members.size > count) changes.push(this.retire(this.leastUseful()));
+    const failure = (await Promise.allSettled(changes)).find((outcome) => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
+  }
+
+  stats(): AllocationPoolStats {
+    return {
+      numberOfAllocations: this.target,
+      pendingCount: this.queue.filter((job) => !job.request.failed).length,
+      errorCount: this.errorCount,
+      allocations: [...this.members].map((allocation) => ({
+        id: allocation.id,
+        threadId: allocation.threadId,
+        state: allocation.state,
+        ...allocation.stats,
+      })),
+    };
+  }
+
+  /** Stops every allocation; queued and in-flight batches fail as canceled. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.failQueue(processStopping());
+      const all = [...this.members, ...this.retiring.keys()];
+      this.members.clear();
+      await Promise.all(all.map((allocation) => allocation.stop()));
+    })();
+    return this.closing;
+  }
+
+  private enqueue(encodings: Encoding[], request: Request): Promise<SparseEmbedding[]> {
+    return new Promise((resolve, reject) => this.queue.push({ batch: packBatch(encodings), encodings, request, resolve, reject }));
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0 && !this.closing) {
+      const allocation = [...this.members].find((member) => member.state === 'ready');
+      if (!allocation) return;
+      const job = this.queue.shift()!;
+      if (!job.request.failed) this.execute(allocation, job);
+    }
+  }
+
+  private execute(allocation: ModelAllocation, job: Job): void {
+    allocation
+      .run(job.batch)
+      .then(
+        (result) => {
+          this.options.onBatchCompleted?.({
+            allocationId: allocation.id,
+            threadId: allocation.threadId,
+            inputs: job.encodings.length,
+            startTime: result.startTime,
+            endTime: result.endTime,
+          });
+          job.resolve(result.rows.map((row, i) => toSparseEmbedding(row, this.tokens, job.encodings[i].truncated)));
+        },
+        (error: unknown) => {
+          this.errorCount++;
+          job.reject(error);
+        },
+      )
+      .finally(() => this.afterRun(allocation));
+  }
+
+  private afterRun(allocation: ModelAllocation): void {
+    const stopped = this.retiring.get(allocation);
+    if (stopped) {
+      this.retiring.delete(allocation);
+      void allocation.stop().then(stopped);
+    }
+    this.dispatch();
+  }
+
+  private async launch(): Promise<void> {
+    const allocation = new ModelAllocation(this.init, { onDead: (dead, reason) => this.onDead(dead, reason) });
+    this.members.add(allocation);
+    try {
+      await allocation.start();
+    } catch (error) {
+      // Not a member any more: removed or closed while loading, which is no failure.
+      if (!this.members.delete(allocation)) return;
+      if (this.members.size === 0) this.giveUp(error);
+      throw error;
+    }
+    this.failure = undefined;
+    this.dispatch();
+  }
+
+  /** Loading allocations go first, then idle ones, then busy ones. */
+  private leastUseful(): ModelAllocation {
+    const rank = (allocation: ModelAllocation) => ['new', 'starting', 'ready', 'busy'].indexOf(allocation.state);
+    return [...this.members].reduce((best, allocation) => (rank(allocation) < rank(best) ? allocation : best));
+  }
+
+  private retire(allocation: ModelAllocation): Promise<void> {
+    this.members.delete(allocation);
+    if (allocation.state !== 'busy') return allocation.stop();
+    return new Promise((resolve) => this.retiring.set(allocation, resolve));
+  }
+
+  private onDead(allocation: ModelAllocation, reason: string): void {
+    if (!this.members.delete(allocation) || this.closing) return;
+    const now = Date.now();
+    while (this.crashTimes.length > 0 && now - this.crashTimes[0] > RESTART_WINDOW_MS) this.crashTimes.shift();
+    this.crashTimes.push(now);
+    const replaced = this.crashTimes.length <= (this.options.maxRestarts ?? NUM_RESTART_ATTEMPTS);
+    this.options.onAllocationDied?.({ allocationId: allocation.id, reason, replaced });
+    if (replaced) {
+      this.launch().catch(() => undefined);
+    } else if (this.members.size === 0) {
+      this.giveUp(processStopping());
+    }
+  }
+
+  private giveUp(error: unknown): void {
+    this.failure = error;
+    this.failQueue(error);
+  }
+
+  private failQueue(error: unknown): void {
+    for (const job of this.queue.splice(0)) {
+      if (job.request.failed) continue;
+      this.errorCount++;
+      job.reject(error);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import * as path from 'node:path';
+
+export interface WorkerScript {
+  filename: string;
+  execArgv: string[];
+}
+
+/**
+ * How to start the allocation worker from wherever this module runs: from
+ * `dist/` the compiled `.js` sibling; from the TypeScript sources (jest) the
+ * `.ts` entry, with a preloaded hook that compiles TypeScript in the worker.
+ */
+export function allocationWorkerScript(moduleFile: string = __filename): WorkerScript {
+  const directory = path.dirname(moduleFile);
+  if (moduleFile.endsWith('.js')) return { filename: path.join(directory, 'allocation-worker.js'), execArgv: [] };
+  return {
+    filename: path.join(directory, 'allocation-worker.ts'),
+    execArgv: ['--require', path.join(directory, 'ts-worker-hook.js')],
+  };
+}
