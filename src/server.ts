@@ -1,18 +1,24 @@
 import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_OPTIONS, ServerOptions } from './config/options';
 import { createHttpApp } from './http/app';
 import { RestController } from './http/rest-controller';
 import { registerInferenceRoutes } from './http/routes/inference-routes';
+import { registerMlRoutes } from './http/routes/ml-routes';
 import { registerNodesRoutes, registerRootRoutes } from './http/routes/root-routes';
-import { EncoderFactory, TrainedModelDeployments } from './inference/deployments';
+import { TrainedModelDeployments } from './inference/deployments';
 import { platformElserModelId } from './inference/elser-service';
 import { EndpointRegistry, FileEndpointStore, InMemoryEndpointStore } from './inference/endpoint-registry';
 import { InferenceApi } from './inference/inference-api';
 import { GLOBAL_QUERY_PARAMETERS, PROFILES } from './inference/profiles';
-import { readModelPackage } from './model/repository';
-import { AllocationPool, initialAllocationCount } from './model/allocation';
+import { deploymentView } from './ml/deployment-views';
+import { TrainedModelDefinitions } from './ml/trained-model-definitions';
+import { TrainedModelsApi } from './ml/trained-models-api';
+import { deploymentEncoderFactory } from './model/deployment-encoders';
+import { ModelCache } from './model/repository';
 import { createLogger, Logger } from './observability/logger';
 
 export interface RunningServer {
@@ -23,8 +29,6 @@ export interface RunningServer {
 }
 
 export interface StartOptions extends Partial<ServerOptions> {
-  /** A directory in Elasticsearch's model repository layout; by default the built-in repository, built on first start. */
-  modelRepository?: string;
   logger?: Logger;
 }
 
@@ -35,37 +39,43 @@ function clusterUuid(seed: string): string {
   return createHash('sha256').update(seed).digest('base64url').slice(0, 22);
 }
 
-function encoderFactoryFor(repository: string): EncoderFactory {
-  return async (request) => {
-    const modelPackage = await readModelPackage(repository, request.modelId);
-    return AllocationPool.start({
-      model: modelPackage.modelPath,
-      vocabulary: modelPackage.vocabulary,
-      numberOfAllocations: initialAllocationCount(request),
-      threadsPerAllocation: request.threadsPerAllocation,
-    });
-  };
-}
-
 /** Starts an elser-mock server; resolves once it listens. */
 export async function start(startOptions: StartOptions = {}): Promise<RunningServer> {
-  const { modelRepository, logger: givenLogger, ...overrides } = startOptions;
+  const { logger: givenLogger, ...overrides } = startOptions;
   const options: ServerOptions = { ...DEFAULT_OPTIONS, ...overrides };
   const logger = givenLogger ?? createLogger(options.logLevel);
   const profile = PROFILES[options.esVersion];
 
-  const repository = modelRepository ?? BUILTIN_REPOSITORY_DIR;
-  if (modelRepository === undefined) {
+  const repository = options.modelRepository ?? BUILTIN_REPOSITORY_DIR;
+  if (options.modelRepository === undefined) {
     // The builder is only loaded when the built-in repository may need building.
     const { buildBuiltinRepository } = await import('./model/builder/cli');
     await buildBuiltinRepository(repository);
   }
+  const cacheDir = options.inMemory
+    ? await mkdtemp(path.join(tmpdir(), 'elser-mock-models-'))
+    : path.join(path.resolve(options.dataDir), 'models');
+  const cache = new ModelCache({
+    repository,
+    cacheDir,
+    logger,
+    progressStream: process.stdout.isTTY ? process.stdout : undefined,
+  });
+  const definitions = new TrainedModelDefinitions(cache);
 
   const registry = new EndpointRegistry(
     options.inMemory ? new InMemoryEndpointStore() : new FileEndpointStore(path.resolve(options.dataDir)),
   );
   await registry.open();
-  const deployments = new TrainedModelDeployments(encoderFactoryFor(repository), { timeoutMessage: profile.deploymentTimeoutMessage });
+  const deployments = new TrainedModelDeployments(
+    deploymentEncoderFactory({
+      cache,
+      allocatedProcessors: options.allocatedProcessors,
+      onModelRequested: (modelId) => definitions.noteRequested(modelId),
+      logger,
+    }),
+    { timeoutMessage: profile.deploymentTimeoutMessage },
+  );
   const api = new InferenceApi({
     profile,
     registry,
@@ -84,6 +94,15 @@ export async function start(startOptions: StartOptions = {}): Promise<RunningSer
   let address = { host: options.host, port: options.port };
   registerNodesRoutes(controller, profile, node, () => address);
   registerInferenceRoutes(controller, api, profile);
+  registerMlRoutes(
+    controller,
+    new TrainedModelsApi({
+      models: () => definitions.views(),
+      deployments: () => deployments.snapshots().map(deploymentView),
+      node: { id: node.clusterUuid, name: node.name, ephemeralId: node.clusterUuid, transportAddress: `${options.host}:9300` },
+      versionNumber: profile.version.number,
+    }),
+  );
 
   const app = createHttpApp({
     controller,
@@ -113,6 +132,7 @@ export async function start(startOptions: StartOptions = {}): Promise<RunningSer
           server.closeAllConnections();
         });
         await deployments.stopAll();
+        if (options.inMemory) await rm(cacheDir, { recursive: true, force: true });
       })()),
   };
 }

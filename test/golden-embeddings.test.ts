@@ -13,7 +13,10 @@ import { startTestServer } from './support/server';
 const GOLDEN_FILE = path.resolve(__dirname, '..', 'fixtures', 'golden-embeddings.json');
 const TOLERANCE = 1e-4;
 
-const LONG_TEXT = Array.from({ length: 700 }, (_, i) => ['search', 'engine', 'sparse', 'vector', 'relevance', 'ranking', 'index'][i % 7]).join(' ');
+const LONG_TEXT = Array.from(
+  { length: 700 },
+  (_, i) => ['search', 'engine', 'sparse', 'vector', 'relevance', 'ranking', 'index'][i % 7],
+).join(' ');
 
 export const GOLDEN_INPUTS: readonly string[] = [
   'The sky above the port was the color of television tuned to a dead channel.',
@@ -103,6 +106,8 @@ describe('golden embeddings', () => {
 
   it('contains the words of the documented example sentence', () => {
     const sky = fresh.find((f) => f.input.startsWith('The sky above'));
-    expect(sky?.embedding.map(([token]) => token)).toEqual(expect.arrayContaining(['sky', 'port', 'color', 'television', 'dead', 'channel']));
+    expect(sky?.embedding.map(([token]) => token)).toEqual(
+      expect.arrayContaining(['sky', 'port', 'color', 'television', 'dead', 'channel']),
+    );
   });
 });

@@ -400,18 +400,19 @@ describe('deployment failures after the endpoint is stored', () => {
   });
   afterAll(() => rm(emptyRepository, { recursive: true, force: true }));
 
-  it('answers 404 when the model repository has no ELSER model, keeping the endpoint', async () => {
+  it('reports a package missing from the model repository as Elasticsearch does, keeping the endpoint', async () => {
     const server = await startTestServer('8.15', { modelRepository: emptyRepository });
     try {
       const response = await request(server.url).put('/_inference/sparse_embedding/no-model').send(BASIC);
-      expect(response.body).toEqual(
-        errorEnvelope({
-          status: 404,
+      expect(response.status).toBe(400);
+      expect(response.body.error).toMatchObject({
+        type: 'illegal_argument_exception',
+        reason: 'Failed to find package',
+        caused_by: {
           type: 'resource_not_found_exception',
-          reason:
-            'Could not start the ELSER service as the ELSER model for this platform cannot be found. ELSER needs to be downloaded before it can be started.',
-        }),
-      );
+          reason: expect.stringMatching(/elser_model_2_linux-x86_64\.metadata\.json not found$/),
+        },
+      });
       expect((await request(server.url).get('/_inference/no-model')).status).toBe(200);
     } finally {
       await server.close();
@@ -419,7 +420,12 @@ describe('deployment failures after the endpoint is stored', () => {
   });
 
   it.each([
-    ['8.15', {}, '', 'Timed out after [1ms] waiting for model deployment to start. Use the trained model stats API to track the state of the deployment.'],
+    [
+      '8.15',
+      {},
+      '',
+      'Timed out after [1ms] waiting for model deployment to start. Use the trained model stats API to track the state of the deployment.',
+    ],
     [
       '9.1',
       {},

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { TimeValue } from '../java/time-value';
 import { ES_VERSIONS, EsVersion } from '../inference/profiles';
 
@@ -19,6 +20,10 @@ export interface ServerOptions {
   deploymentTimeout: TimeValue;
   /** `http.max_content_length`, in bytes. */
   maxContentLength: number;
+  /** `xpack.ml.model_repository`: an `http(s)://` or `file:` URL, or a directory; the built-in repository when absent. */
+  modelRepository?: string;
+  /** The ML node's allocated processors: allocations × threads beyond it are not placed. */
+  allocatedProcessors: number;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -30,6 +35,7 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   logLevel: 'info',
   deploymentTimeout: TimeValue.ofMillis(30_000),
   maxContentLength: 100 * 1024 * 1024,
+  allocatedProcessors: availableParallelism(),
 };
 
 export class ConfigurationError extends Error {}
@@ -91,6 +97,12 @@ const SPECS: OptionSpec[] = [
         throw new ConfigurationError(`--deployment-timeout must be a time value such as 30s or 500ms, got [${v}]`);
       }
     },
+  },
+  { flag: '--model-repository', env: 'ELSER_MOCK_MODEL_REPOSITORY', apply: (o, v) => (o.modelRepository = v) },
+  {
+    flag: '--allocated-processors',
+    env: 'ELSER_MOCK_ALLOCATED_PROCESSORS',
+    apply: (o, v) => (o.allocatedProcessors = integer('--allocated-processors', v, 1, 1024)),
   },
   {
     flag: '--max-content-length',

@@ -37,15 +37,60 @@ export function validateStartDeploymentRequest(request: StartDeploymentRequest):
 
 export type DeploymentState = 'starting' | 'started' | 'stopping' | 'failed';
 
+/** A started deployment's model: its allocations encode, and report how many run and wait. */
+export interface DeploymentEncoder extends SparseEncoder {
+  /** Allocations running now. */
+  allocationCount(): number;
+  /** Allocations asked for (the deployment's target). */
+  targetAllocationCount(): number;
+  /** Threads each allocation runs with. */
+  threadsPerAllocation(): number;
+  /** Batches waiting for an idle allocation. */
+  pendingCount(): number;
+}
+
 /** Loads the model for a deployment; the model layer decides how (and how many allocations). */
-export type EncoderFactory = (request: StartDeploymentRequest) => Promise<SparseEncoder>;
+export type EncoderFactory = (request: StartDeploymentRequest) => Promise<DeploymentEncoder>;
+
+/** Per-input counters, as Elasticsearch counts inferences (one per document, not per batch). */
+interface DeploymentCounters {
+  inferenceCount: number;
+  errorCount: number;
+  timeoutCount: number;
+  totalInferenceTimeMs: number;
+  lastAccess?: number;
+  /** Completion times of the last minute's inferences. */
+  recent: number[];
+  peakThroughputPerMinute: number;
+}
 
 interface Deployment {
   request: StartDeploymentRequest;
   state: DeploymentState;
-  started: Promise<SparseEncoder>;
+  started: Promise<DeploymentEncoder>;
+  encoder?: DeploymentEncoder;
   failure?: ElasticsearchException;
   startTime: number;
+  counters: DeploymentCounters;
+}
+
+/** A deployment as the trained-model stats API reports it. */
+export interface DeploymentSnapshot {
+  request: StartDeploymentRequest;
+  state: DeploymentState;
+  reason?: string;
+  startTime: number;
+  allocationCount: number;
+  targetAllocationCount: number;
+  threadsPerAllocation: number;
+  pendingCount: number;
+  inferenceCount: number;
+  errorCount: number;
+  timeoutCount: number;
+  averageInferenceTimeMs: number;
+  lastAccess?: number;
+  throughputLastMinute: number;
+  peakThroughputPerMinute: number;
 }
 
 export interface DeploymentTimeouts {
@@ -83,9 +128,11 @@ export class TrainedModelDeployments {
         state: 'starting',
         started: this.encoderFactory(request),
         startTime: Date.now(),
+        counters: { inferenceCount: 0, errorCount: 0, timeoutCount: 0, totalInferenceTimeMs: 0, recent: [], peakThroughputPerMinute: 0 },
       };
       created.started.then(
-        () => {
+        (encoder) => {
+          created.encoder = encoder;
           if (created.state === 'starting') created.state = 'started';
         },
         (error: unknown) => {
@@ -104,8 +151,54 @@ export class TrainedModelDeployments {
     if (!deployment || deployment.state === 'stopping') {
       throw statusException(409, `Trained model deployment [${deploymentId}] is not allocated to any nodes`);
     }
-    const encoder = await this.waitForStart(deployment, timeout);
-    return encoder.encode(inputs);
+    const counters = deployment.counters;
+    let encoder: DeploymentEncoder;
+    try {
+      encoder = await this.waitForStart(deployment, timeout);
+    } catch (error) {
+      if (error instanceof ElasticsearchException && error.status === 408) counters.timeoutCount++;
+      throw error;
+    }
+    const began = Date.now();
+    try {
+      const results = await encoder.encode(inputs);
+      const now = Date.now();
+      counters.inferenceCount += inputs.length;
+      counters.totalInferenceTimeMs += now - began;
+      counters.lastAccess = now;
+      counters.recent.push(...inputs.map(() => now));
+      counters.recent = counters.recent.filter((time) => time > now - 60_000);
+      counters.peakThroughputPerMinute = Math.max(counters.peakThroughputPerMinute, counters.recent.length);
+      return results;
+    } catch (error) {
+      counters.errorCount++;
+      throw error;
+    }
+  }
+
+  /** Every deployment, for the stats API. */
+  snapshots(): DeploymentSnapshot[] {
+    const now = Date.now();
+    return [...this.deployments.values()].map((deployment) => {
+      const { request, counters, encoder } = deployment;
+      return {
+        request,
+        state: deployment.state,
+        ...(deployment.failure && { reason: deployment.failure.reason }),
+        startTime: deployment.startTime,
+        allocationCount: encoder?.allocationCount() ?? 0,
+        targetAllocationCount: encoder?.targetAllocationCount() ?? request.numberOfAllocations ?? 1,
+        threadsPerAllocation: encoder?.threadsPerAllocation() ?? request.threadsPerAllocation,
+        pendingCount: encoder?.pendingCount() ?? 0,
+        inferenceCount: counters.inferenceCount,
+        errorCount: counters.errorCount,
+        timeoutCount: counters.timeoutCount,
+        averageInferenceTimeMs: counters.inferenceCount === 0 ? 0 : counters.totalInferenceTimeMs / counters.inferenceCount,
+        ...(counters.lastAccess !== undefined && { lastAccess: counters.lastAccess }),
+        throughputLastMinute: counters.recent.filter((time) => time > now - 60_000).length,
+        peakThroughputPerMinute: counters.peakThroughputPerMinute,
+      };
+    });
   }
 
   async stop(deploymentId: string): Promise<void> {
@@ -121,10 +214,10 @@ export class TrainedModelDeployments {
     await Promise.all([...this.deployments.keys()].map((id) => this.stop(id)));
   }
 
-  private waitForStart(deployment: Deployment, timeout: TimeValue): Promise<SparseEncoder> {
+  private waitForStart(deployment: Deployment, timeout: TimeValue): Promise<DeploymentEncoder> {
     if (deployment.failure) return Promise.reject(deployment.failure);
     if (timeout.millis < 0) return deployment.started;
-    return new Promise<SparseEncoder>((resolve, reject) => {
+    return new Promise<DeploymentEncoder>((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(
           new ElasticsearchException(

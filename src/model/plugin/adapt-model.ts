@@ -282,13 +282,13 @@ export function prepareSparseModel(modelBytes: Uint8Array, options: PrepareSpars
     refuse('initializers stored as external data are not supported; embed the weights in the model file', description);
 
   const inputs = mapInputs(description);
-  // Outputs are matched against the model's own embedding table first, so that a caller's different
-  // size is reported as a mismatch rather than as "no usable output".
+  // The package's vocabulary is authoritative; the embedding table found by inspection is a guess
+  // (a quantized graph may gather from a codebook rather than from a vocabulary-sized table).
   const expectedVocabulary: KnownVocabulary | undefined =
-    description.vocabularySource === 'embedding'
-      ? { size: description.vocabularySize!, source: EMBEDDING_SOURCE }
-      : options.vocabularySize !== undefined
-        ? { size: options.vocabularySize, source: 'options.vocabularySize' }
+    options.vocabularySize !== undefined
+      ? { size: options.vocabularySize, source: 'options.vocabularySize' }
+      : description.vocabularySource === 'embedding'
+        ? { size: description.vocabularySize!, source: EMBEDDING_SOURCE }
         : undefined;
   const choice = chooseOutput(description, expectedVocabulary);
   const vocabularySize = resolveVocabularySize(description, choice, options.vocabularySize);

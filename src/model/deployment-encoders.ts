@@ -1,0 +1,82 @@
+import { promises as fs } from 'node:fs';
+import type { DeploymentEncoder, EncoderFactory, StartDeploymentRequest } from '../inference/deployments';
+import type { SparseEmbedding } from '../inference/sparse-embedding';
+import { planAllocations } from '../ml/allocated-processors';
+import type { Logger } from '../observability/logger';
+import { AllocationPool, initialAllocationCount } from './allocation';
+import { prepareSparseModel } from './plugin/adapt-model';
+import type { ModelCache } from './repository';
+
+export interface DeploymentEncoderOptions {
+  cache: ModelCache;
+  /** The ML node's processor count (`node.processors` / allocated processors). */
+  allocatedProcessors: number;
+  /** Called when a deployment first asks for its model, before any download. */
+  onModelRequested?: (modelId: string) => void;
+  logger?: Logger;
+}
+
+/** A deployment's allocations, within what the node's processors allow. */
+class PooledDeploymentEncoder implements DeploymentEncoder {
+  constructor(
+    private readonly pool: AllocationPool,
+    private readonly target: number,
+    private readonly threads: number,
+  ) {}
+
+  encode(texts: readonly string[]): Promise<SparseEmbedding[]> {
+    return this.pool.encode(texts);
+  }
+
+  allocationCount(): number {
+    return this.pool.allocations.filter((allocation) => allocation.state === 'ready' || allocation.state === 'busy').length;
+  }
+
+  targetAllocationCount(): number {
+    return this.target;
+  }
+
+  threadsPerAllocation(): number {
+    return this.threads;
+  }
+
+  pendingCount(): number {
+    return this.pool.stats().pendingCount;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+/**
+ * Starts deployments as an ML node does: the model is fetched into the cache
+ * (downloaded and verified when absent), adapted if it is a plug-in export,
+ * and loaded by as many allocations as the node's processors fit.
+ */
+export function deploymentEncoderFactory(options: DeploymentEncoderOptions): EncoderFactory {
+  return async (request: StartDeploymentRequest) => {
+    options.onModelRequested?.(request.modelId);
+    const modelPackage = await options.cache.ensure(request.modelId);
+    const prepared = prepareSparseModel(new Uint8Array(await fs.readFile(modelPackage.modelPath)), {
+      vocabularySize: modelPackage.vocabulary.length,
+    });
+    const target = initialAllocationCount(request);
+    const plan = planAllocations(target, request.threadsPerAllocation, options.allocatedProcessors);
+    const pool = await AllocationPool.start({
+      // Unchanged graphs load from the file; adapted ones from their new bytes.
+      model: prepared.convention === 'logits' ? prepared.modelBytes : modelPackage.modelPath,
+      signature: prepared.signature,
+      vocabulary: modelPackage.vocabulary,
+      numberOfAllocations: plan.allocations,
+      threadsPerAllocation: plan.threadsPerAllocation,
+      onAllocationDied: ({ allocationId, reason, replaced }) =>
+        options.logger?.warn({ deploymentId: request.deploymentId, allocationId, reason, replaced }, 'model allocation died'),
+    });
+    options.logger?.info(
+      { deploymentId: request.deploymentId, modelId: request.modelId, allocations: plan.allocations, threads: plan.threadsPerAllocation },
+      'deployment started',
+    );
+    return new PooledDeploymentEncoder(pool, target, plan.threadsPerAllocation);
+  };
+}
