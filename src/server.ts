@@ -84,6 +84,11 @@ export async function start(startOptions: StartOptions = {}): Promise<RunningSer
     deploymentTimeout: options.deploymentTimeout,
   });
 
+  void api.restoreDeployments().then((failures) => {
+    for (const { inferenceId, error } of failures)
+      logger.warn({ inferenceId, err: error }, 'deployment of a stored endpoint did not start');
+  });
+
   const controller = new RestController(GLOBAL_QUERY_PARAMETERS);
   const node = {
     name: 'elser-mock',

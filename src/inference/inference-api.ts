@@ -144,6 +144,20 @@ export class InferenceApi {
     });
   }
 
+  /**
+   * Starts the deployments of stored endpoints after a restart, as Elasticsearch
+   * restores its assignments; resolves with the ids whose deployment could not start.
+   */
+  async restoreDeployments(): Promise<{ inferenceId: string; error: unknown }[]> {
+    const endpoints = this.options.registry.list();
+    const outcomes = await Promise.allSettled(
+      endpoints.map((endpoint) => this.startDeployment(endpoint, TimeValue.parse('-1', 'timeout'))),
+    );
+    return outcomes.flatMap((outcome, i) =>
+      outcome.status === 'rejected' ? [{ inferenceId: endpoints[i].inference_id, error: outcome.reason }] : [],
+    );
+  }
+
   /** `GET /_inference[/{task_type}][/{inference_id}]`. */
   get(taskType: TaskType, inferenceId: string | undefined): ActionResult {
     if (isAllOrWildcard(inferenceId)) {
