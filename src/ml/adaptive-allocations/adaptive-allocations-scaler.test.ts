@@ -12,7 +12,12 @@ class ManualClock implements Clock {
   }
 }
 
-const busy = (successCount: number, inferenceTime: number): ScalerStats => ({ successCount, pendingCount: 0, failedCount: 0, inferenceTime });
+const busy = (successCount: number, inferenceTime: number): ScalerStats => ({
+  successCount,
+  pendingCount: 0,
+  failedCount: 0,
+  inferenceTime,
+});
 const idle: ScalerStats = { successCount: 0, pendingCount: 0, failedCount: 0, inferenceTime: NaN };
 
 /**
