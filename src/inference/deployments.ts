@@ -13,7 +13,11 @@ export interface StartDeploymentRequest {
   threadsPerAllocation: number;
   adaptiveAllocations?: AdaptiveAllocations;
   timeout: TimeValue;
+  /** Inferences that may wait for an allocation before new ones are rejected (Elasticsearch's default is 10,000). */
+  queueCapacity?: number;
 }
+
+export const DEFAULT_QUEUE_CAPACITY = 10_000;
 
 const isPowerOfTwo = (n: number) => n > 0 && (n & (n - 1)) === 0;
 
@@ -47,6 +51,10 @@ export interface DeploymentEncoder extends SparseEncoder {
   threadsPerAllocation(): number;
   /** Batches waiting for an idle allocation. */
   pendingCount(): number;
+  /** Run time of every completed batch, summed, in milliseconds. */
+  totalProcessTimeMs(): number;
+  /** Changes the number of allocations; resolves once the new ones are ready. */
+  setTargetAllocations(count: number): Promise<void>;
 }
 
 /** Loads the model for a deployment; the model layer decides how (and how many allocations). */
@@ -57,7 +65,9 @@ interface DeploymentCounters {
   inferenceCount: number;
   errorCount: number;
   timeoutCount: number;
-  totalInferenceTimeMs: number;
+  rejectedExecutionCount: number;
+  /** Inferences accepted and not yet answered. */
+  pendingInputs: number;
   lastAccess?: number;
   /** Completion times of the last minute's inferences. */
   recent: number[];
@@ -72,6 +82,7 @@ interface Deployment {
   failure?: ElasticsearchException;
   startTime: number;
   counters: DeploymentCounters;
+  scalingFromZero?: Promise<void>;
 }
 
 /** A deployment as the trained-model stats API reports it. */
@@ -83,10 +94,13 @@ export interface DeploymentSnapshot {
   allocationCount: number;
   targetAllocationCount: number;
   threadsPerAllocation: number;
+  queueCapacity: number;
+  /** Inferences accepted and not yet answered. */
   pendingCount: number;
   inferenceCount: number;
   errorCount: number;
   timeoutCount: number;
+  rejectedExecutionCount: number;
   averageInferenceTimeMs: number;
   lastAccess?: number;
   throughputLastMinute: number;
@@ -128,7 +142,15 @@ export class TrainedModelDeployments {
         state: 'starting',
         started: this.encoderFactory(request),
         startTime: Date.now(),
-        counters: { inferenceCount: 0, errorCount: 0, timeoutCount: 0, totalInferenceTimeMs: 0, recent: [], peakThroughputPerMinute: 0 },
+        counters: {
+          inferenceCount: 0,
+          errorCount: 0,
+          timeoutCount: 0,
+          rejectedExecutionCount: 0,
+          pendingInputs: 0,
+          recent: [],
+          peakThroughputPerMinute: 0,
+        },
       };
       created.started.then(
         (encoder) => {
@@ -152,28 +174,57 @@ export class TrainedModelDeployments {
       throw statusException(409, `Trained model deployment [${deploymentId}] is not allocated to any nodes`);
     }
     const counters = deployment.counters;
-    let encoder: DeploymentEncoder;
-    try {
-      encoder = await this.waitForStart(deployment, timeout);
-    } catch (error) {
-      if (error instanceof ElasticsearchException && error.status === 408) counters.timeoutCount++;
-      throw error;
+    const capacity = deployment.request.queueCapacity ?? DEFAULT_QUEUE_CAPACITY;
+    if (counters.pendingInputs + inputs.length > capacity) {
+      counters.rejectedExecutionCount++;
+      throw new ElasticsearchException(
+        429,
+        'es_rejected_execution_exception',
+        'inference process queue is full. Unable to execute command',
+      );
     }
-    const began = Date.now();
+    counters.pendingInputs += inputs.length;
     try {
+      const encoder = await this.waitForStart(deployment, timeout);
+      if (encoder.targetAllocationCount() === 0) await this.scaleFromZero(deployment, timeout);
       const results = await encoder.encode(inputs);
       const now = Date.now();
       counters.inferenceCount += inputs.length;
-      counters.totalInferenceTimeMs += now - began;
       counters.lastAccess = now;
       counters.recent.push(...inputs.map(() => now));
       counters.recent = counters.recent.filter((time) => time > now - 60_000);
       counters.peakThroughputPerMinute = Math.max(counters.peakThroughputPerMinute, counters.recent.length);
       return results;
     } catch (error) {
-      counters.errorCount++;
+      if (error instanceof ElasticsearchException && error.status === 408) counters.timeoutCount++;
+      else counters.errorCount++;
       throw error;
+    } finally {
+      counters.pendingInputs -= inputs.length;
     }
+  }
+
+  /**
+   * A deployment scaled to zero by adaptive allocations starts one allocation
+   * for the request and waits for it, up to the request's timeout.
+   */
+  private async scaleFromZero(deployment: Deployment, timeout: TimeValue): Promise<void> {
+    if (!deployment.request.adaptiveAllocations?.enabled) {
+      throw statusException(409, `Trained model deployment [${deployment.request.deploymentId}] is not allocated to any nodes`);
+    }
+    deployment.scalingFromZero ??= this.updateNumberOfAllocations(deployment.request.deploymentId, 1).finally(() => {
+      deployment.scalingFromZero = undefined;
+    });
+    await this.withTimeout(deployment.scalingFromZero, timeout, deployment.request.deploymentId);
+  }
+
+  /** Changes a started deployment's number of allocations, as the update deployment API does. */
+  async updateNumberOfAllocations(deploymentId: string, numberOfAllocations: number): Promise<void> {
+    const deployment = this.deployments.get(deploymentId);
+    if (!deployment) throw statusException(404, `No known model deployment with id [${deploymentId}]`);
+    const encoder = await deployment.started;
+    deployment.request = { ...deployment.request, numberOfAllocations };
+    await encoder.setTargetAllocations(numberOfAllocations);
   }
 
   /** Every deployment, for the stats API. */
@@ -189,11 +240,13 @@ export class TrainedModelDeployments {
         allocationCount: encoder?.allocationCount() ?? 0,
         targetAllocationCount: encoder?.targetAllocationCount() ?? request.numberOfAllocations ?? 1,
         threadsPerAllocation: encoder?.threadsPerAllocation() ?? request.threadsPerAllocation,
-        pendingCount: encoder?.pendingCount() ?? 0,
+        queueCapacity: request.queueCapacity ?? DEFAULT_QUEUE_CAPACITY,
+        pendingCount: counters.pendingInputs,
         inferenceCount: counters.inferenceCount,
         errorCount: counters.errorCount,
         timeoutCount: counters.timeoutCount,
-        averageInferenceTimeMs: counters.inferenceCount === 0 ? 0 : counters.totalInferenceTimeMs / counters.inferenceCount,
+        rejectedExecutionCount: counters.rejectedExecutionCount,
+        averageInferenceTimeMs: counters.inferenceCount === 0 ? 0 : (encoder?.totalProcessTimeMs() ?? 0) / counters.inferenceCount,
         ...(counters.lastAccess !== undefined && { lastAccess: counters.lastAccess }),
         throughputLastMinute: counters.recent.filter((time) => time > now - 60_000).length,
         peakThroughputPerMinute: counters.peakThroughputPerMinute,
@@ -216,25 +269,28 @@ export class TrainedModelDeployments {
 
   private waitForStart(deployment: Deployment, timeout: TimeValue): Promise<DeploymentEncoder> {
     if (deployment.failure) return Promise.reject(deployment.failure);
-    if (timeout.millis < 0) return deployment.started;
-    return new Promise<DeploymentEncoder>((resolve, reject) => {
+    return this.withTimeout(
+      deployment.started.catch((error: unknown) => Promise.reject(deployment.failure ?? error)),
+      timeout,
+      deployment.request.deploymentId,
+    );
+  }
+
+  /** Waits for a deployment to reach a state; past the timeout, the profile's 408 (the wait itself goes on). */
+  private withTimeout<T>(work: Promise<T>, timeout: TimeValue, deploymentId: string): Promise<T> {
+    if (timeout.millis < 0) return work;
+    return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(
-          new ElasticsearchException(
-            408,
-            'model_deployment_timeout_exception',
-            this.timeouts.timeoutMessage(timeout, deployment.request.deploymentId),
-          ),
-        );
+        reject(new ElasticsearchException(408, 'model_deployment_timeout_exception', this.timeouts.timeoutMessage(timeout, deploymentId)));
       }, timeout.millis);
-      deployment.started.then(
-        (encoder) => {
+      work.then(
+        (value) => {
           clearTimeout(timer);
-          resolve(encoder);
+          resolve(value);
         },
         (error: unknown) => {
           clearTimeout(timer);
-          reject(deployment.failure ?? error);
+          reject(error);
         },
       );
     });

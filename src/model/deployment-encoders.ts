@@ -20,8 +20,10 @@ export interface DeploymentEncoderOptions {
 class PooledDeploymentEncoder implements DeploymentEncoder {
   constructor(
     private readonly pool: AllocationPool,
-    private readonly target: number,
-    private readonly threads: number,
+    private target: number,
+    private readonly requestedThreads: number,
+    private readonly allocatedProcessors: number,
+    private readonly processTime: { totalMs: number },
   ) {}
 
   encode(texts: readonly string[]): Promise<SparseEmbedding[]> {
@@ -37,7 +39,16 @@ class PooledDeploymentEncoder implements DeploymentEncoder {
   }
 
   threadsPerAllocation(): number {
-    return this.threads;
+    return planAllocations(this.target, this.requestedThreads, this.allocatedProcessors).threadsPerAllocation;
+  }
+
+  totalProcessTimeMs(): number {
+    return this.processTime.totalMs;
+  }
+
+  async setTargetAllocations(count: number): Promise<void> {
+    this.target = count;
+    await this.pool.setAllocations(planAllocations(count, this.requestedThreads, this.allocatedProcessors).allocations);
   }
 
   pendingCount(): number {
@@ -63,6 +74,7 @@ export function deploymentEncoderFactory(options: DeploymentEncoderOptions): Enc
     });
     const target = initialAllocationCount(request);
     const plan = planAllocations(target, request.threadsPerAllocation, options.allocatedProcessors);
+    const processTime = { totalMs: 0 };
     const pool = await AllocationPool.start({
       // Unchanged graphs load from the file; adapted ones from their new bytes.
       model: prepared.convention === 'logits' ? prepared.modelBytes : modelPackage.modelPath,
@@ -70,6 +82,9 @@ export function deploymentEncoderFactory(options: DeploymentEncoderOptions): Enc
       vocabulary: modelPackage.vocabulary,
       numberOfAllocations: plan.allocations,
       threadsPerAllocation: plan.threadsPerAllocation,
+      onBatchCompleted: ({ startTime, endTime }) => {
+        processTime.totalMs += endTime - startTime;
+      },
       onAllocationDied: ({ allocationId, reason, replaced }) =>
         options.logger?.warn({ deploymentId: request.deploymentId, allocationId, reason, replaced }, 'model allocation died'),
     });
@@ -77,6 +92,6 @@ export function deploymentEncoderFactory(options: DeploymentEncoderOptions): Enc
       { deploymentId: request.deploymentId, modelId: request.modelId, allocations: plan.allocations, threads: plan.threadsPerAllocation },
       'deployment started',
     );
-    return new PooledDeploymentEncoder(pool, target, plan.threadsPerAllocation);
+    return new PooledDeploymentEncoder(pool, target, request.threadsPerAllocation, options.allocatedProcessors, processTime);
   };
 }

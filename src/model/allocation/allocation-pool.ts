@@ -5,7 +5,7 @@ import { processStopping } from './inference-errors';
 import { type AllocationState, type AllocationStats, ModelAllocation } from './model-allocation';
 import type { AllocationSessionOptions, RunTiming, TokenBatch, WorkerInit } from './protocol';
 import { sanitizedVocabulary, toSparseEmbedding } from './text-expansion';
-import { packBatch, splitIntoBatches } from './token-batches';
+import { EMBEDDING_MAX_BATCH_SIZE, packBatch, splitIntoBatches } from './token-batches';
 
 /** `ProcessContext.NUM_RESTART_ATTEMPTS`: crashed processes restarted within 24 hours before the deployment fails. */
 export const NUM_RESTART_ATTEMPTS = 3;
@@ -25,6 +25,8 @@ export interface AllocationPoolOptions {
   maxRestarts?: number;
   onAllocationDied?: (event: { allocationId: number; reason: string; replaced: boolean }) => void;
   onBatchCompleted?: (event: BatchCompleted) => void;
+  /** Run queued batches of different requests together when they fit in one batch (default true). */
+  dynamicBatching?: boolean;
 }
 
 /** One batch's run, timed by the worker that ran it. */
@@ -186,28 +188,60 @@ export class AllocationPool implements SparseEncoder {
     while (this.queue.length > 0 && !this.closing) {
       const allocation = [...this.members].find((member) => member.state === 'ready');
       if (!allocation) return;
-      const job = this.queue.shift()!;
-      if (!job.request.failed) this.execute(allocation, job);
+      const jobs = this.takeJobs();
+      if (jobs.length > 0) this.execute(allocation, jobs);
     }
   }
 
-  private execute(allocation: ModelAllocation, job: Job): void {
+  /**
+   * The next job, joined by later queued jobs of other requests while they fit
+   * in one batch and are of similar length, so that short concurrent queries
+   * share a model call without padding each other much.
+   */
+  private takeJobs(): Job[] {
+    const first = this.queue.shift()!;
+    if (first.request.failed) return [];
+    const jobs = [first];
+    if (this.options.dynamicBatching === false) return jobs;
+    let inputs = first.encodings.length;
+    const length = longestInput(first);
+    for (let i = 0; i < this.queue.length && inputs < EMBEDDING_MAX_BATCH_SIZE;) {
+      const candidate = this.queue[i];
+      const candidateLength = longestInput(candidate);
+      const fits = inputs + candidate.encodings.length <= EMBEDDING_MAX_BATCH_SIZE;
+      if (!candidate.request.failed && fits && candidateLength <= 2 * length && length <= 2 * candidateLength) {
+        this.queue.splice(i, 1);
+        jobs.push(candidate);
+        inputs += candidate.encodings.length;
+      } else {
+        i++;
+      }
+    }
+    return jobs;
+  }
+
+  private execute(allocation: ModelAllocation, jobs: Job[]): void {
+    const encodings = jobs.flatMap((job) => job.encodings);
+    const batch = jobs.length === 1 ? jobs[0].batch : packBatch(encodings);
     allocation
-      .run(job.batch)
+      .run(batch)
       .then(
         (result) => {
           this.options.onBatchCompleted?.({
             allocationId: allocation.id,
             threadId: allocation.threadId,
-            inputs: job.encodings.length,
+            inputs: encodings.length,
             startTime: result.startTime,
             endTime: result.endTime,
           });
-          job.resolve(result.rows.map((row, i) => toSparseEmbedding(row, this.tokens, job.encodings[i].truncated)));
+          let row = 0;
+          for (const job of jobs) {
+            job.resolve(job.encodings.map((encoding) => toSparseEmbedding(result.rows[row++], this.tokens, encoding.truncated)));
+          }
         },
         (error: unknown) => {
-          this.errorCount++;
-          job.reject(error);
+          this.errorCount += jobs.length;
+          for (const job of jobs) job.reject(error);
         },
       )
       .finally(() => this.afterRun(allocation));
@@ -276,3 +310,5 @@ export class AllocationPool implements SparseEncoder {
     }
   }
 }
+
+const longestInput = (job: Job) => job.encodings.reduce((longest, encoding) => Math.max(longest, encoding.ids.length), 0);

@@ -1,7 +1,14 @@
 import { onnx } from 'onnx-proto';
-import { BuildEncoderOptions, ENCODER_OPSET, EncoderGraphOptions, WeightOps, buildEncoderModel, resolveVocabulary } from './bert-sparse-encoder';
+import {
+  BuildEncoderOptions,
+  ENCODER_OPSET,
+  EncoderGraphOptions,
+  WeightOps,
+  buildEncoderModel,
+  resolveVocabulary,
+} from './bert-sparse-encoder';
 import { BertSparseEncoderConfig, EncoderWeights, Matrix, generateEncoderWeights } from './encoder-weights';
-import { DEFAULT_DOMAIN, ElementType, GraphBuilder, MICROSOFT_DOMAIN, attribute, tensor } from './onnx-graph';
+import { DEFAULT_DOMAIN, ElementType, GraphBuilder, attribute, tensor } from './onnx-graph';
 
 /** Symmetric int8 weights with one scale per output column: `weight[i][j] ≈ values[i][j] · scales[j]`. */
 export interface PerColumnInt8 {
@@ -48,10 +55,27 @@ const DECODER_SCALE = 'cls.predictions.decoder.weight_scale';
 const DECODER_BIAS = 'cls.predictions.bias';
 
 /**
+ * `input · W + bias` with int8 arithmetic: each row (token) of the input is
+ * quantized at run time with its own symmetric scale, so a token's result
+ * never depends on the other inputs of its batch (a per-tensor scale would
+ * make an embedding change with its batch neighbours and their padding).
+ */
+function perRowQuantizedMatMul(graph: GraphBuilder, input: string, weight: string, weightScale: string, bias: string): string {
+  const lastAxis = attribute.ints('axes', [-1]);
+  const absMax = graph.op('ReduceMax', [graph.op('Abs', [input])], [lastAxis, attribute.int('keepdims', 1)]); // [B, S, 1]
+  const rowScale = graph.op('Div', [graph.op('Max', [absMax, graph.floatScalar(1e-12)]), graph.floatScalar(INT8_LIMIT)]);
+  const scaled = graph.op('Round', [graph.op('Div', [input, rowScale])]);
+  const clipped = graph.op('Clip', [scaled, graph.floatScalar(-INT8_LIMIT), graph.floatScalar(INT8_LIMIT)]);
+  const quantized = graph.op('Cast', [clipped], [attribute.int('to', ElementType.INT8)]);
+  const product = graph.op('Cast', [graph.op('MatMulInteger', [quantized, weight])], [attribute.int('to', ElementType.FLOAT)]);
+  return graph.op('Add', [graph.op('Mul', [graph.op('Mul', [product, rowScale]), weightScale]), bias]);
+}
+
+/**
  * Dynamic int8 linear layers, as in ELSER's optimized variant: activations
- * are quantized at run time (`com.microsoft` DynamicQuantizeMatMul), weights
- * are stored as int8 with per-column scales. Position/segment embeddings,
- * LayerNorms and biases stay fp32.
+ * are quantized at run time, per token, and multiplied with `MatMulInteger`
+ * by weights stored as int8 with per-column scales. Position/segment
+ * embeddings, LayerNorms and biases stay fp32.
  *
  * The MLM decoder is tied to the token embedding, so both read one int8
  * `[H, V]` matrix whose per-column scales are per-token scales: the decoder
@@ -69,17 +93,14 @@ export function int8WeightOps(): WeightOps {
     decoderReady = true;
   };
   return {
-    opsets: [
-      { domain: DEFAULT_DOMAIN, version: ENCODER_OPSET },
-      { domain: MICROSOFT_DOMAIN, version: 1 },
-    ],
+    opsets: [{ domain: DEFAULT_DOMAIN, version: ENCODER_OPSET }],
     precision: 'int8',
     linear(graph, input, weights, name) {
       const quantized = quantizePerColumn(weights.weight);
       const weight = graph.weight(`${name}.weight_quantized`, [quantized.rows, quantized.cols], quantized.values);
       const scale = graph.weight(`${name}.weight_scale`, [quantized.cols], quantized.scales);
       const bias = graph.weight(`${name}.bias`, [weights.bias.length], weights.bias);
-      return graph.node('DynamicQuantizeMatMul', [input, weight, scale, '', bias], { domain: MICROSOFT_DOMAIN })[0];
+      return perRowQuantizedMatMul(graph, input, weight, scale, bias);
     },
     tokenEmbedding(graph, inputIds, weights) {
       ensureDecoder(graph, weights);
@@ -91,7 +112,7 @@ export function int8WeightOps(): WeightOps {
     },
     decoder(graph, hidden, weights) {
       ensureDecoder(graph, weights);
-      return graph.node('DynamicQuantizeMatMul', [hidden, DECODER_WEIGHT, DECODER_SCALE, '', DECODER_BIAS], { domain: MICROSOFT_DOMAIN })[0];
+      return perRowQuantizedMatMul(graph, hidden, DECODER_WEIGHT, DECODER_SCALE, DECODER_BIAS);
     },
   };
 }
