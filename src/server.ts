@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { DEFAULT_OPTIONS, ServerOptions } from './config/options';
 import { createHttpApp } from './http/app';
 import { RestController } from './http/rest-controller';
+import { registerConsoleProxyRoutes } from './http/routes/console-proxy-routes';
 import { registerInferenceRoutes } from './http/routes/inference-routes';
 import { registerMlRoutes } from './http/routes/ml-routes';
 import { registerNodesRoutes, registerRootRoutes } from './http/routes/root-routes';
@@ -96,7 +97,7 @@ export async function start(startOptions: StartOptions = {}): Promise<RunningSer
     clusterUuid: clusterUuid(options.inMemory ? 'in-memory' : path.resolve(options.dataDir)),
   };
   registerRootRoutes(controller, profile, node);
-  let address = { host: options.host, port: options.port };
+  let address = { host: options.host, port: options.port, maxContentLength: options.maxContentLength };
   registerNodesRoutes(controller, profile, node, () => address);
   registerInferenceRoutes(controller, api, profile);
   registerMlRoutes(
@@ -108,6 +109,9 @@ export async function start(startOptions: StartOptions = {}): Promise<RunningSer
       versionNumber: profile.version.number,
     }),
   );
+
+  let url = '';
+  registerConsoleProxyRoutes(controller, { elasticsearchUrl: () => url, timeoutMs: options.consoleProxyTimeout });
 
   const app = createHttpApp({
     controller,
@@ -121,9 +125,9 @@ export async function start(startOptions: StartOptions = {}): Promise<RunningSer
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
-  address = { host: options.host, port };
+  address = { ...address, port };
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const url = `http://${host}:${port}`;
+  url = `http://${host}:${port}`;
   logger.info({ url, esVersion: profile.esVersion }, 'server started');
 
   let closing: Promise<void> | undefined;

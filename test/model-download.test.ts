@@ -1,63 +1,16 @@
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import request from 'supertest';
 import { platformElserModelId } from '../src/inference/elser-service';
 import { BUILTIN_REPOSITORY_DIR, RunningServer } from '../src/server';
+import { GatedRepositoryServer } from './support/gated-repository';
 import { errorEnvelope, startTestServer } from './support/server';
 
 const MODEL_ID = platformElserModelId();
 const PACKAGED = MODEL_ID.slice(1);
 const BASIC = { service: 'elser', service_settings: { num_allocations: 1, num_threads: 1 } };
 const SKY = 'The sky above the port was the color of television tuned to a dead channel.';
-
-/** Serves a model repository directory; the model file's second half waits for `release()`. */
-class GatedRepositoryServer {
-  private server?: Server;
-  private opened!: () => void;
-  readonly gate = new Promise<void>((resolve) => (this.opened = resolve));
-  modelRequests = 0;
-
-  constructor(private readonly directory: string) {}
-
-  async start(): Promise<string> {
-    this.server = createServer(async (req, res) => {
-      const name = decodeURIComponent((req.url ?? '/').slice(1));
-      let body: Buffer;
-      try {
-        body = await readFile(path.join(this.directory, path.basename(name)));
-      } catch {
-        res.writeHead(404).end();
-        return;
-      }
-      if (!name.endsWith('.onnx')) {
-        res.writeHead(200, { 'content-length': body.length }).end(body);
-        return;
-      }
-      this.modelRequests++;
-      res.writeHead(200, { 'content-length': body.length });
-      res.write(body.subarray(0, body.length >> 1));
-      await this.gate;
-      res.end(body.subarray(body.length >> 1));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/`;
-  }
-
-  release(): void {
-    this.opened();
-  }
-
-  stop(): Promise<void> {
-    this.release();
-    return new Promise((resolve) => {
-      this.server?.closeAllConnections();
-      this.server?.close(() => resolve());
-    });
-  }
-}
 
 async function copyRepository(target: string): Promise<void> {
   for (const file of await readdir(BUILTIN_REPOSITORY_DIR)) {
@@ -194,6 +147,25 @@ describe('trained model stats', () => {
       number_of_allocations: 2,
     });
     expect(stats.deployment_stats.nodes[0].average_inference_time_ms).toBeGreaterThan(0);
+  });
+
+  it('answers a deployment id with that deployment only, and a model id with all of its deployments', async () => {
+    await request(server.url)
+      .put('/_inference/sparse_embedding/other-deployment')
+      .send({ service: 'elser', service_settings: { num_allocations: 1, num_threads: 1 } })
+      .expect(200);
+    const byDeployment = await request(server.url).get('/_ml/trained_models/other-deployment/_stats');
+    expect(byDeployment.body.count).toBe(1);
+    expect(
+      byDeployment.body.trained_model_stats.map((s: { deployment_stats: { deployment_id: string } }) => s.deployment_stats.deployment_id),
+    ).toEqual(['other-deployment']);
+    const byModel = await request(server.url).get(`/_ml/trained_models/${MODEL_ID}/_stats`);
+    expect(byModel.body.count).toBe(1);
+    expect(
+      byModel.body.trained_model_stats.map((s: { deployment_stats: { deployment_id: string } }) => s.deployment_stats.deployment_id),
+    ).toEqual(['other-deployment', 'two-allocations']);
+    expect(byModel.body.trained_model_stats[1].inference_stats).toMatchObject({ inference_count: 2, failure_count: 0 });
+    await request(server.url).delete('/_inference/other-deployment').expect(200);
   });
 
   it('places only the allocations the node has processors for', async () => {

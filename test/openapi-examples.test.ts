@@ -9,8 +9,8 @@ import { startTestServer } from './support/server';
 
 /**
  * Every response example of openapi/elser-mock.yaml, replayed against a fresh server of each
- * profile: the setup requests, then the example's request, whose status and body must be the
- * ones the example documents.
+ * profile: the setup requests, then the example's request, whose status, body and headers must
+ * be the ones the example documents.
  */
 
 type Obj = Record<string, any>;
@@ -18,6 +18,8 @@ type Obj = Record<string, any>;
 const SPEC_FILE = path.resolve(__dirname, '..', 'openapi', 'elser-mock.yaml');
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 const JSON_MEDIA = 'application/json';
+const TEXT_MEDIA = 'text/plain';
+const RESPONSE_MEDIA = [JSON_MEDIA, TEXT_MEDIA];
 const PROFILES: EsVersion[] = ['8.15', '9.1'];
 
 interface SetupStep {
@@ -35,11 +37,18 @@ interface ExampleCase {
   path: string;
   /** `undefined` when the request has no body. */
   body?: unknown;
+  requestHeaders: Record<string, string>;
   setup: SetupStep[];
+  /** The media type of the documented response. */
+  media: string;
   compare: 'exact' | 'schema';
   schema: Obj;
   expected: unknown;
   warnings?: string[];
+  /** Expected header values by lower-case name; `null` for a header that must be absent. */
+  headers: Record<string, string | null>;
+  /** How the response declares `X-elastic-product`. */
+  product: 'required' | 'optional' | 'undeclared';
   condition?: string;
 }
 
@@ -105,6 +114,17 @@ function requestExamplesOf(operation: Obj): Obj {
   return requestBody?.content?.[JSON_MEDIA]?.examples ?? {};
 }
 
+function productDeclaration(response: Obj): ExampleCase['product'] {
+  const headers: Obj = response.headers ?? {};
+  const key = Object.keys(headers).find((name) => name.toLowerCase() === 'x-elastic-product');
+  if (key === undefined) return 'undeclared';
+  return resolve(headers[key]).required === true ? 'required' : 'optional';
+}
+
+function lowerCaseKeys<T>(record: Record<string, T> | undefined): Record<string, T> {
+  return Object.fromEntries(Object.entries(record ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
 function collectCases(): ExampleCase[] {
   const cases: ExampleCase[] = [];
   const sharedSeen = new Set<string>();
@@ -116,11 +136,15 @@ function collectCases(): ExampleCase[] {
       for (const [status, responseOrRef] of Object.entries<Obj>(operation.responses ?? {})) {
         const shared = typeof responseOrRef.$ref === 'string' ? (responseOrRef.$ref as string) : undefined;
         const response = resolve(responseOrRef);
-        const content: Obj | undefined = response.content?.[JSON_MEDIA];
-        for (const [name, exampleOrRef] of Object.entries<Obj>(content?.examples ?? {})) {
+        const examples = RESPONSE_MEDIA.flatMap((media) =>
+          Object.entries<Obj>(response.content?.[media]?.examples ?? {}).map(([name, exampleOrRef]) => ({ media, name, exampleOrRef })),
+        );
+        for (const { media, name, exampleOrRef } of examples) {
+          const content: Obj = response.content[media];
+          const label = media === JSON_MEDIA ? name : `${media} ${name}`;
           const where = shared
-            ? `${shared.replace(/^#\//, '')} ${status} ${name}`
-            : `${method.toUpperCase()} ${template} ${status} ${name}`;
+            ? `${shared.replace(/^#\//, '')} ${status} ${label}`
+            : `${method.toUpperCase()} ${template} ${status} ${label}`;
           if (shared) {
             if (sharedSeen.has(where)) continue;
             sharedSeen.add(where);
@@ -143,11 +167,15 @@ function collectCases(): ExampleCase[] {
             method: String(example['x-request-method'] ?? method).toLowerCase(),
             path: requestPath,
             body,
+            requestHeaders: example['x-request-headers'] ?? {},
             setup: example['x-setup'] ?? [],
+            media,
             compare: example['x-compare'] === 'schema' ? 'schema' : 'exact',
-            schema: content?.schema,
+            schema: content.schema,
             expected: example.value,
             warnings: example['x-warnings'],
+            headers: lowerCaseKeys(example['x-response-headers']),
+            product: productDeclaration(response),
             condition: example['x-condition'],
           });
         }
@@ -172,8 +200,9 @@ function validatorFor(schema: Obj): ValidateFunction {
 
 type Method = 'get' | 'put' | 'post' | 'delete' | 'patch' | 'head' | 'options';
 
-function send(url: string, method: string, requestPath: string, body: unknown): request.Test {
+function send(url: string, method: string, requestPath: string, body: unknown, headers: Record<string, string> = {}): request.Test {
   const call = request(url)[method as Method](requestPath);
+  for (const [name, value] of Object.entries(headers)) call.set(name, value);
   if (body === undefined) return call;
   return call.set('content-type', JSON_MEDIA).send(typeof body === 'string' ? body : JSON.stringify(body));
 }
@@ -211,9 +240,18 @@ describe.each(PROFILES)('openapi examples, profile %s', (esVersion) => {
             throw new Error(`setup step ${index} (${step.method} ${step.path}) answered ${setup.status}: ${setup.text}`);
           }
         }
-        const response = await send(server.url, c.method, c.path, c.body);
-        expect(response.headers['x-elastic-product']).toBe('Elasticsearch');
-        if (c.compare === 'schema') {
+        const response = await send(server.url, c.method, c.path, c.body, c.requestHeaders);
+        if (c.product === 'required') expect(response.headers['x-elastic-product']).toBe('Elasticsearch');
+        if (c.product === 'undeclared') expect(response.headers['x-elastic-product']).toBeUndefined();
+        const headers = Object.fromEntries(Object.keys(c.headers).map((name) => [name, response.headers[name] ?? null]));
+        expect(headers).toEqual(c.headers);
+        const [mediaType] = String(response.headers['content-type'] ?? '').split(';');
+        expect(mediaType.trim()).toBe(c.media);
+        if (c.media !== JSON_MEDIA) {
+          expect({ status: response.status, text: response.text }).toEqual({ status: c.status, text: c.expected });
+          const validate = validatorFor(c.schema);
+          expect(validate(response.text)).toBe(true);
+        } else if (c.compare === 'schema') {
           expect(response.status).toBe(c.status);
           const validate = validatorFor(c.schema);
           const valid = validate(response.body);

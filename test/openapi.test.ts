@@ -31,7 +31,17 @@ const REQUIRED_SCHEMAS = [
   'RouteErrorResponse',
   'RootInfoResponse',
   'TaskType',
+  'NodesInfoResponse',
+  'GetTrainedModelsResponse',
+  'TrainedModelConfig',
+  'GetTrainedModelsStatsResponse',
+  'TrainedModelStats',
+  'TrainedModelDeploymentStats',
+  'KibanaErrorResponse',
 ];
+
+/** Operations of this tag are Kibana's: their responses come without `X-elastic-product`. */
+const KIBANA_TAG = 'kibana';
 
 interface Operation {
   path: string;
@@ -73,6 +83,10 @@ function resolveLocal(doc: Obj, value: Obj): Obj {
       .reduce<Obj>((node, part) => node?.[part], doc);
   }
   return current;
+}
+
+function isKibana(o: Operation): boolean {
+  return Array.isArray(o.op.tags) && o.op.tags.includes(KIBANA_TAG);
 }
 
 function label(o: Operation): string {
@@ -223,6 +237,14 @@ describe('openapi/elser-mock.yaml', () => {
         'POST /_inference/{task_type}/{inference_id}',
         'PUT /_inference/{inference_id}/_update',
         'PUT /_inference/{task_type}/{inference_id}/_update',
+        'GET /_nodes',
+        'GET /_nodes/{node_id_or_metric}',
+        'GET /_nodes/{node_id}/{metric}',
+        'GET /_ml/trained_models',
+        'GET /_ml/trained_models/{model_id}',
+        'GET /_ml/trained_models/_stats',
+        'GET /_ml/trained_models/{model_id}/_stats',
+        'POST /api/console/proxy',
       ].sort(),
     );
   });
@@ -247,21 +269,30 @@ describe('openapi/elser-mock.yaml', () => {
       const errorRefs = Object.entries<Obj>(responses)
         .filter(([status]) => /^4\d\d$/.test(status))
         .map(([, response]) => resolveLocal(raw, response).content?.[JSON_MEDIA]?.schema?.$ref);
-      expect({ where, ok: errorRefs.includes('#/components/schemas/ErrorResponse') }).toEqual({
+      const errorSchema = isKibana(operation) ? 'KibanaErrorResponse' : 'ErrorResponse';
+      expect({ where, ok: errorRefs.includes(`#/components/schemas/${errorSchema}`) }).toEqual({
         where,
         ok: true,
       });
     }
   });
 
-  test('every response declares the X-elastic-product header', () => {
+  test('every Elasticsearch response declares the X-elastic-product header; Kibana never requires it', () => {
     for (const operation of operationsOf(raw)) {
       for (const [status, response] of Object.entries<Obj>(operation.op.responses)) {
         const headers: Obj = resolveLocal(raw, response).headers ?? {};
         const key = Object.keys(headers).find((h) => h.toLowerCase() === 'x-elastic-product');
         const where = `${label(operation)} ${status}`;
+        if (isKibana(operation)) {
+          // Kibana does not add the header; a response may only pass on the upstream's.
+          const required = key !== undefined && resolveLocal(raw, headers[key]).required === true;
+          expect({ where, required }).toEqual({ where, required: false });
+          if (key !== undefined) expect(resolveLocal(raw, headers[key]).schema.const).toBe('Elasticsearch');
+          continue;
+        }
         expect({ where, declared: key !== undefined }).toEqual({ where, declared: true });
         const header = resolveLocal(raw, headers[key as string]);
+        expect(header.required).toBe(true);
         expect(header.schema.const).toBe('Elasticsearch');
       }
     }
@@ -314,6 +345,17 @@ describe('openapi/elser-mock.yaml', () => {
       if (example['x-compare'] !== undefined && !['exact', 'schema'].includes(example['x-compare'])) {
         failures.push(`${c.where}: x-compare`);
       }
+      for (const extension of ['x-request-headers', 'x-response-headers']) {
+        const headers = example[extension];
+        if (headers === undefined) continue;
+        const absentAllowed = extension === 'x-response-headers';
+        const ok =
+          headers !== null &&
+          typeof headers === 'object' &&
+          !Array.isArray(headers) &&
+          Object.values(headers).every((value) => typeof value === 'string' || (absentAllowed && value === null));
+        if (!ok) failures.push(`${c.where}: ${extension} must map header names to strings${absentAllowed ? ' or null' : ''}`);
+      }
     }
     expect(failures).toEqual([]);
   });
@@ -340,6 +382,15 @@ describe('openapi/elser-mock.yaml', () => {
           failures.push(`${c.where}: x-request-body does not match the request schema`);
         }
       }
+      const response = resolveLocal(deref, c.operation.op.responses[c.status as string]);
+      for (const [name, value] of Object.entries<unknown>(c.example['x-response-headers'] ?? {})) {
+        const key = Object.keys(response.headers ?? {}).find((h) => h.toLowerCase() === name.toLowerCase());
+        if (key === undefined) {
+          failures.push(`${c.where}: x-response-headers names undeclared header ${name}`);
+        } else if (value === null && resolveLocal(deref, response.headers[key]).required === true) {
+          failures.push(`${c.where}: x-response-headers says required header ${name} is absent`);
+        }
+      }
       for (const step of c.example['x-setup'] ?? []) {
         if (!['PUT', 'POST', 'DELETE', 'GET'].includes(step.method) || !String(step.path).startsWith('/')) {
           failures.push(`${c.where}: malformed x-setup step`);
@@ -353,7 +404,8 @@ describe('openapi/elser-mock.yaml', () => {
     const failures: string[] = [];
     for (const c of examples.filter((e) => e.kind === 'response' && Number(e.status) >= 400)) {
       const value: Obj = c.example.value;
-      if (value.status !== Number(c.status)) failures.push(`${c.where}: status ${value.status}`);
+      const mirrored = isKibana(c.operation) ? value.statusCode : value.status;
+      if (mirrored !== Number(c.status)) failures.push(`${c.where}: status ${mirrored}`);
       if (typeof value.error === 'object') {
         const [first, ...rest] = value.error.root_cause;
         if (rest.length > 0 || JSON.stringify(first) !== JSON.stringify({ type: value.error.type, reason: value.error.reason })) {

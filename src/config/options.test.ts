@@ -12,6 +12,17 @@ describe('resolveOptions', () => {
       logLevel: 'info',
     });
     expect(options.deploymentTimeout.toString()).toBe('30s');
+    expect(options.consoleProxyTimeout).toBe(60000);
+  });
+
+  it('reads the console proxy timeout in milliseconds from the flag or ELSER_MOCK_CONSOLE_PROXY_TIMEOUT', () => {
+    expect(resolveOptions([], { ELSER_MOCK_CONSOLE_PROXY_TIMEOUT: '1500' }).consoleProxyTimeout).toBe(1500);
+    expect(resolveOptions(['--console-proxy-timeout', '300'], { ELSER_MOCK_CONSOLE_PROXY_TIMEOUT: '1500' }).consoleProxyTimeout).toBe(300);
+    expect(resolveOptions(['--console-proxy-timeout=250'], {}).consoleProxyTimeout).toBe(250);
+    expect(() => resolveOptions(['--console-proxy-timeout', '60s'], {})).toThrow(
+      '--console-proxy-timeout must be an integer from 1 to 2147483647, got [60s]',
+    );
+    expect(() => resolveOptions(['--console-proxy-timeout', '0'], {})).toThrow(ConfigurationError);
   });
 
   it('lets flags override ELSER_MOCK_* variables', () => {

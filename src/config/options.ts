@@ -24,6 +24,8 @@ export interface ServerOptions {
   modelRepository?: string;
   /** The ML node's allocated processors: allocations × threads beyond it are not placed. */
   allocatedProcessors: number;
+  /** How long Kibana's Console proxy (`POST /api/console/proxy`) waits for Elasticsearch, in milliseconds. */
+  consoleProxyTimeout: number;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -36,6 +38,7 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   deploymentTimeout: TimeValue.ofMillis(30_000),
   maxContentLength: 100 * 1024 * 1024,
   allocatedProcessors: availableParallelism(),
+  consoleProxyTimeout: 60_000,
 };
 
 export class ConfigurationError extends Error {}
@@ -108,6 +111,12 @@ const SPECS: OptionSpec[] = [
     flag: '--max-content-length',
     env: 'ELSER_MOCK_MAX_CONTENT_LENGTH',
     apply: (o, v) => (o.maxContentLength = integer('--max-content-length', v, 1, 2 ** 31 - 1)),
+  },
+  {
+    flag: '--console-proxy-timeout',
+    env: 'ELSER_MOCK_CONSOLE_PROXY_TIMEOUT',
+    // A Node.js timer cannot wait longer than 2^31 - 1 ms.
+    apply: (o, v) => (o.consoleProxyTimeout = integer('--console-proxy-timeout', v, 1, 2 ** 31 - 1)),
   },
 ];
 

@@ -30,6 +30,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Nodes information
+         * @description Answers like the nodes info API of a one-node cluster: `_nodes` counts one node,
+         *     `cluster_name` is the server's, and `nodes` holds that node under its id (22 characters,
+         *     derived from the data directory, or fixed with `--in-memory`). `version` follows the
+         *     profile. The only metric this server reports is `http`, which this path includes.
+         *
+         *     `timeout` and `flat_settings` are accepted and have no effect. Kibana reads this API for
+         *     its version check, always with a `filter_path` such as
+         *     `nodes.*.version,nodes.*.http.publish_address,nodes.*.ip`.
+         */
+        get: operations["nodes.info"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_nodes/{node_id_or_metric}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Comma-separated metrics (`http`, `_all`, ...) or node ids. Read as metrics: `http` or
+                 *     `_all` add `http` to the node; anything else gives the node without it.
+                 */
+                node_id_or_metric: components["parameters"]["NodeIdOrMetric"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Nodes information, one path segment
+         * @description Same answer as `GET /_nodes`. The segment is read as a comma-separated list of metrics:
+         *     the node has `http` when the list contains `http` or `_all`, and has no `http` otherwise
+         *     (a node id such as `_local` included). The node is always listed, whatever the segment.
+         */
+        get: operations["nodes.info.nodeIdOrMetric"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_nodes/{node_id}/{metric}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Comma-separated node ids, `_all` or `_local`. Not checked; the node is always listed. */
+                node_id: components["parameters"]["NodeId"];
+                /** @description Comma-separated metrics. `http` or `_all` add `http` to the node; others (for example `_none`) are ignored. */
+                metric: components["parameters"]["NodesMetric"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Nodes information, node ids and metrics
+         * @description Same answer as `GET /_nodes`. `node_id` is not checked: the node is always listed.
+         *     `metric` is a comma-separated list: the node has `http` when it contains `http` or
+         *     `_all`; any other metric (for example `_none`) gives the node without `http`.
+         *
+         *     Kibana's version check sends
+         *     `GET /_nodes/_all/_none?filter_path=nodes.*.version,nodes.*.http.publish_address,nodes.*.ip`
+         *     and reads `version` and `ip` of every node.
+         */
+        get: operations["nodes.info.nodeIdMetric"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_inference": {
         parameters: {
             query?: never;
@@ -261,6 +347,176 @@ export interface paths {
          */
         put: operations["inference.update.taskType"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_ml/trained_models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List trained models
+         * @description Lists every trained model this server holds, sorted by `model_id`; the same as
+         *     `GET /_ml/trained_models/_all`. A model exists from the moment an endpoint's deployment
+         *     first asked for it (it stays after the endpoint is deleted); before that the answer is
+         *     `{"count":0,"trained_model_configs":[]}`. With `allow_no_match=false` and no model the
+         *     answer is 404 `No known trained model with model_id [_all]`.
+         */
+        get: operations["ml.get_trained_models.all"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_ml/trained_models/{model_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model id, a pattern with `*` wildcards, or a comma-separated list of them; `_all` or
+                 *     `*` for every model. Model ids are the ELSER ids, for example
+                 *     `.elser_model_2_linux-x86_64`.
+                 */
+                model_id: components["parameters"]["ModelIdExpression"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get trained models
+         * @description Returns the models matching `model_id`, sorted by `model_id`. With
+         *     `include=definition_status` each model has `fully_defined`: `false` while its definition
+         *     is downloading, `true` once it is stored and verified; Kibana's ELSER page polls
+         *     `GET /_ml/trained_models/<model id>?include=definition_status` while the model downloads.
+         *
+         *     An id without wildcard that matches no model answers 404
+         *     `No known trained model with model_id [<id>]`, whatever `allow_no_match`; a wildcard
+         *     pattern that matches nothing is dropped (`count` 0 if nothing else matches), or answers
+         *     the same 404 with the pattern as id when `allow_no_match=false`.
+         */
+        get: operations["ml.get_trained_models"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_ml/trained_models/_stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statistics of every trained model
+         * @description The statistics of every model, sorted by `model_id`; the same as
+         *     `GET /_ml/trained_models/_all/_stats`. See `GET /_ml/trained_models/{model_id}/_stats`.
+         */
+        get: operations["ml.get_trained_models_stats.all"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_ml/trained_models/{model_id}/_stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model id or deployment id (the inference id of the endpoint that started the
+                 *     deployment), a pattern with `*` wildcards, or a comma-separated list of them; `_all` or
+                 *     `*` for every model.
+                 */
+                model_id: components["parameters"]["ModelIdOrDeploymentIdExpression"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Statistics of trained models and their deployments
+         * @description The statistics of the models matching `model_id`, whose ids and patterns are matched
+         *     against model ids and deployment ids (a deployment id is the id of the inference endpoint
+         *     that started it; in profile `9.1`, `.elser-2-elasticsearch` once the preconfigured
+         *     endpoint was used). A matched model gives one entry per deployment of the model, sorted
+         *     by deployment id, each with its `deployment_stats`, or a single entry without
+         *     `deployment_stats` when no deployment exists. `count` is the number of matched models,
+         *     so it is lower than the number of entries when a model has several deployments.
+         *
+         *     Unmatched ids and patterns answer as in `GET /_ml/trained_models/{model_id}`.
+         *     Clients wait for `deployment_stats.allocation_status.state` `fully_allocated` with
+         *     `allocation_count` equal to `target_allocation_count`.
+         */
+        get: operations["ml.get_trained_models_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/proxy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Kibana's Console proxy
+         * @description Kibana's route, not Elasticsearch's: Kibana Dev Tools Console sends every request
+         *     through it. elser-mock serves it so that Console behaviour can be reproduced without
+         *     Kibana, in particular the "502 Bad Gateway" Console shows on the ELSER page while the
+         *     model downloads: Kibana gives up on the upstream request after its proxy timeout and
+         *     answers 502, while Elasticsearch goes on and answers 200 or 408 to nobody.
+         *
+         *     The request is sent with `method` to `path` of this server's Elasticsearch API over HTTP,
+         *     as Kibana sends it: the request body as is, declared `application/json`;
+         *     `pretty=true` added to the query unless `pretty` has a value, so JSON bodies come back
+         *     pretty-printed; `x-elastic-product-origin: kibana` with `withProductOrigin=true`;
+         *     `authorization` and `es-client-authentication` copied from the request.
+         *
+         *     * Whatever the upstream status, the answer is 200 with the upstream body and the
+         *       upstream status in `x-console-proxy-status-code` and `x-console-proxy-status-text`.
+         *       The upstream `Warning` header comes back as `warning` (empty when there is none).
+         *       The upstream's other end-to-end headers are copied (Kibana streams the upstream
+         *       response, and hapi copies a stream's headers): `content-type` (with
+         *       `charset=utf-8`), `content-length` and `X-elastic-product: Elasticsearch`. For
+         *       `method=HEAD` the body is `text/plain` `<code> - <text>`, without the upstream headers.
+         *     * If the upstream does not answer within the proxy timeout (60000 ms by default,
+         *       `--console-proxy-timeout`), the answer is 502 with Kibana's error body
+         *       `{"statusCode":502,"error":"Bad Gateway","message":"Client request timeout"}`; a
+         *       connection error gives the same 502 with the error's message.
+         *     * Kibana's own checks, in this order, answer with a `KibanaErrorResponse`: a declared
+         *       `Content-Length` above 1048576 bytes is a 413; a request with neither `kbn-xsrf` nor
+         *       `kbn-version` is a 400 `Request must contain a kbn-xsrf header.`; then the query is
+         *       validated (`method`, `path`, `withProductOrigin`, then unknown keys; the first
+         *       failure is a 400 `[request query.<key>]: <reason>`).
+         *
+         *     Only `POST` is routed: any other method on this path answers 404
+         *     `{"statusCode":404,"error":"Not Found","message":"Not Found"}`.
+         *
+         *     Kibana does not add `X-elastic-product`: only a proxied JSON body has it, copied from the
+         *     upstream response. The HEAD answer, the errors and the 502 do not carry it.
+         */
+        post: operations["console.proxy"];
         delete?: never;
         options?: never;
         head?: never;
@@ -508,6 +764,247 @@ export interface components {
             /** @constant */
             tagline: "You Know, for Search";
         };
+        /**
+         * @description The nodes info of the one node this server is. Without `filter_path` every key below is
+         *     present; Kibana always reads this API through a `filter_path`, so no key is required.
+         */
+        NodesInfoResponse: {
+            /** @description Always one node, answered successfully. */
+            _nodes?: {
+                /** @constant */
+                total?: 1;
+                /** @constant */
+                successful?: 1;
+                /** @constant */
+                failed?: 0;
+            };
+            cluster_name?: string;
+            /** @description The node, keyed by its id. */
+            nodes?: {
+                [key: string]: components["schemas"]["NodeInfo"];
+            };
+        };
+        /**
+         * @description One node. Without `filter_path` every key is present but `http`, which is present when
+         *     the requested metrics include `http` or `_all` (the default).
+         */
+        NodeInfo: {
+            name?: string;
+            /** @description `<host>:9300`. */
+            transport_address?: string;
+            /** @description The host the server binds to (`--host`). */
+            host?: string;
+            /** @description The same as `host`. */
+            ip?: string;
+            /** @description `8.15.x` in profile `8.15`, `9.1.x` in profile `9.1`. */
+            version?: string;
+            /** @constant */
+            build_flavor?: "default";
+            /** @constant */
+            build_type?: "tar";
+            build_hash?: string;
+            roles?: ("data" | "ingest" | "master" | "ml" | "remote_cluster_client" | "transform")[];
+            attributes?: Record<string, never>;
+            http?: components["schemas"]["NodeHttpInfo"];
+        };
+        /** @description The HTTP interface of the node. Every key is present without `filter_path`. */
+        NodeHttpInfo: {
+            /** @description `<host>:<port>` of the listening socket. */
+            bound_address?: string[];
+            /** @description `<host>:<port>` of the listening socket. */
+            publish_address?: string;
+            /** @description Always `104857600`. */
+            max_content_length_in_bytes?: number;
+        };
+        GetTrainedModelsResponse: {
+            /** @description The number of models in `trained_model_configs`. */
+            count: number;
+            /** @description The matching models, sorted by `model_id`. */
+            trained_model_configs: components["schemas"]["TrainedModelConfig"][];
+        };
+        /**
+         * @description A trained model, in the key order shown. `fully_defined` is present only with
+         *     `include=definition_status`.
+         */
+        TrainedModelConfig: {
+            /**
+             * @description The ELSER model id a deployment asked for.
+             * @enum {string}
+             */
+            model_id: ".elser_model_1" | ".elser_model_2" | ".elser_model_2_linux-x86_64";
+            /** @constant */
+            model_type: "pytorch";
+            /** @constant */
+            created_by: "api_user";
+            /** @description The profile's Elasticsearch version (`8.15.x` or `9.1.x`). */
+            version: string;
+            /** @description When a deployment first asked for the model, in milliseconds since the epoch. */
+            create_time: number;
+            /** @description The size of the model definition; 0 while it is not known yet. */
+            model_size_bytes: number;
+            /** @constant */
+            estimated_operations: 0;
+            /** @constant */
+            license_level: "platinum";
+            /** @description For example `Elastic Learned Sparse EncodeR v2, optimized for linux-x86_64`. */
+            description: string;
+            /** @description `["elastic"]` for the ELSER models. */
+            tags: string[];
+            input: {
+                field_names: "text_field"[];
+            };
+            inference_config: {
+                text_expansion: {
+                    vocabulary: {
+                        /** @constant */
+                        index: ".ml-inference-native-000002";
+                    };
+                    tokenization: {
+                        bert: components["schemas"]["BertTokenization"];
+                    };
+                };
+            };
+            location: {
+                index: {
+                    /** @constant */
+                    name: ".ml-inference-native-000002";
+                };
+            };
+            /** @description `include=definition_status` only. `false` while the definition downloads, `true` once it is stored and verified. */
+            fully_defined?: boolean;
+        };
+        /** @description The BERT tokenization of the ELSER models. */
+        BertTokenization: {
+            do_lower_case: boolean;
+            with_special_tokens: boolean;
+            max_sequence_length: number;
+            /** @enum {string} */
+            truncate: "first" | "second" | "none";
+            span: number;
+        };
+        GetTrainedModelsStatsResponse: {
+            /** @description The number of matched models (a model with several deployments counts once). */
+            count: number;
+            /** @description One entry per deployment of each matched model (one without `deployment_stats` for a model without deployment), by `model_id`, then `deployment_id`. */
+            trained_model_stats: components["schemas"]["TrainedModelStats"][];
+        };
+        /** @description One entry per deployment (all deployments of a model matched by its id, only the named ones when matched by deployment id), or one entry without `deployment_stats` for a model that has no deployment. The response's `count` counts models. */
+        TrainedModelStats: {
+            model_id: string;
+            model_size_stats: {
+                /** @description The size of the model definition; 0 while it is not known yet. */
+                model_size_bytes: number;
+                /** @description Twice `model_size_bytes` plus 240 MiB (251658240 bytes); 0 while the size is not known. */
+                required_native_memory_bytes: number;
+            };
+            /** @constant */
+            pipeline_count: 0;
+            /** @description Present with `deployment_stats`; the deployment's overall counters. */
+            inference_stats?: {
+                failure_count: number;
+                inference_count: number;
+                cache_miss_count: number;
+                missing_all_fields_count: number;
+                /** @description Epoch milliseconds of the last inference, or of the deployment's start. */
+                timestamp: number;
+            };
+            deployment_stats?: components["schemas"]["TrainedModelDeploymentStats"];
+        };
+        /**
+         * @description One deployment, started by an inference endpoint whose id is the deployment id.
+         *     `adaptive_allocations` is present when the endpoint set it; `reason` when the deployment
+         *     failed.
+         */
+        TrainedModelDeploymentStats: {
+            deployment_id: string;
+            model_id: string;
+            threads_per_allocation: number;
+            /** @description The target number of allocations. */
+            number_of_allocations: number;
+            adaptive_allocations?: components["schemas"]["AdaptiveAllocations"];
+            /** @description The deployment's queue capacity; `10000`, Elasticsearch's default, for the deployments of inference endpoints. */
+            queue_capacity: number;
+            /** @enum {string} */
+            state: "starting" | "started" | "stopping" | "failed";
+            reason?: string;
+            allocation_status: {
+                allocation_count: number;
+                target_allocation_count: number;
+                /**
+                 * @description `fully_allocated` once `allocation_count` reaches `target_allocation_count` (a target of 0 included); else `started` with at least one allocation, `starting` with none.
+                 * @enum {string}
+                 */
+                state: "starting" | "started" | "fully_allocated";
+            };
+            /** @constant */
+            cache_size: "0b";
+            /** @constant */
+            priority: "normal";
+            /** @description Milliseconds since the epoch. */
+            start_time: number;
+            inference_count: number;
+            error_count: number;
+            rejected_execution_count: number;
+            timeout_count: number;
+            peak_throughput_per_minute: number;
+            /** @description The one node of this server. */
+            nodes: components["schemas"]["TrainedModelDeploymentNodeStats"][];
+        };
+        /** @description The deployment on one node. `last_access` is present once the deployment served an inference. */
+        TrainedModelDeploymentNodeStats: {
+            /** @description The node, keyed by its id (the id `GET /_nodes` lists). */
+            node: {
+                [key: string]: components["schemas"]["DiscoveryNode"];
+            };
+            routing_state: {
+                /** @enum {string} */
+                routing_state: "starting" | "started" | "stopping" | "failed";
+                /** @description Present when the deployment failed. */
+                reason?: string;
+            };
+            inference_count: number;
+            /** @constant */
+            inference_cache_hit_count: 0;
+            /** @constant */
+            inference_cache_hit_count_last_minute: 0;
+            average_inference_time_ms: number;
+            average_inference_time_ms_last_minute: number;
+            average_inference_time_ms_excluding_cache_hits: number;
+            /** @description Milliseconds since the epoch. */
+            last_access?: number;
+            number_of_pending_requests: number;
+            error_count: number;
+            rejected_execution_count: number;
+            timeout_count: number;
+            /** @description Milliseconds since the epoch. */
+            start_time: number;
+            threads_per_allocation: number;
+            /** @description The allocations running on the node. */
+            number_of_allocations: number;
+            peak_throughput_per_minute: number;
+            throughput_last_minute: number;
+        };
+        DiscoveryNode: {
+            name: string;
+            ephemeral_id: string;
+            transport_address: string;
+            attributes: Record<string, never>;
+            roles: "ml"[];
+        };
+        /**
+         * @description Kibana's error body (from its HTTP layer, not Elasticsearch): `statusCode` equals the HTTP
+         *     status and `error` is its status text.
+         */
+        KibanaErrorResponse: {
+            statusCode: number;
+            error: string;
+            message: string;
+        };
+        /**
+         * @description The upstream response body, unchanged: for this server's Elasticsearch API a JSON
+         *     document, for example a `GetInferenceResponse` or an `ErrorResponse`.
+         */
+        ConsoleProxyBody: unknown;
     };
     responses: {
         /**
@@ -620,6 +1117,60 @@ export interface components {
          *     reference it; in profile `9.1` also needed to delete `.elser-2-elasticsearch`.
          */
         Force: boolean;
+        /** @description Accepted and ignored; the value is not checked. */
+        NodesTimeout: string;
+        /** @description Accepted and ignored; the value is not checked. */
+        FlatSettings: boolean;
+        /**
+         * @description Comma-separated metrics (`http`, `_all`, ...) or node ids. Read as metrics: `http` or
+         *     `_all` add `http` to the node; anything else gives the node without it.
+         */
+        NodeIdOrMetric: string;
+        /** @description Comma-separated node ids, `_all` or `_local`. Not checked; the node is always listed. */
+        NodeId: string;
+        /** @description Comma-separated metrics. `http` or `_all` add `http` to the node; others (for example `_none`) are ignored. */
+        NodesMetric: string;
+        /**
+         * @description A model id, a pattern with `*` wildcards, or a comma-separated list of them; `_all` or
+         *     `*` for every model. Model ids are the ELSER ids, for example
+         *     `.elser_model_2_linux-x86_64`.
+         */
+        ModelIdExpression: string;
+        /**
+         * @description A model id or deployment id (the inference id of the endpoint that started the
+         *     deployment), a pattern with `*` wildcards, or a comma-separated list of them; `_all` or
+         *     `*` for every model.
+         */
+        ModelIdOrDeploymentIdExpression: string;
+        /**
+         * @description Comma-separated. `definition_status` adds `fully_defined` to every model. Other values
+         *     are accepted and have no effect.
+         */
+        TrainedModelsInclude: string;
+        /**
+         * @description When `false`, a wildcard pattern (or `_all`) that matches no model answers 404. `true`,
+         *     `false` or empty (`true`); any other value answers 400 `illegal_argument_exception`
+         *     `Failed to parse value [<value>] only [true] or [false] are allowed.`
+         */
+        AllowNoMatch: boolean;
+        /** @description Accepted and ignored; every match is returned. */
+        From: number;
+        /** @description Accepted and ignored; every match is returned. */
+        Size: number;
+        /** @description Accepted and ignored. */
+        DecompressDefinition: boolean;
+        /** @description Accepted and ignored. */
+        ExcludeGenerated: boolean;
+        /** @description Accepted and ignored; models are not filtered by tag. */
+        Tags: string;
+        /** @description The Elasticsearch path of the upstream request, with or without its leading `/`, with its query string. */
+        ConsoleProxyPath: string;
+        /** @description The method of the upstream request, in any case. */
+        ConsoleProxyMethod: string;
+        /** @description When `true`, the upstream request carries `x-elastic-product-origin: kibana`. */
+        WithProductOrigin: boolean;
+        /** @description Any value. Without it (and without `kbn-version`) Kibana answers 400 before it validates the query. */
+        KbnXsrf: string;
     };
     requestBodies: never;
     headers: {
@@ -627,6 +1178,12 @@ export interface components {
         XElasticProduct: "Elasticsearch";
         /** @description The methods the path supports. */
         Allow: string;
+        /** @description The upstream status code, as a string. */
+        ConsoleProxyStatusCode: string;
+        /** @description The upstream status text, for example `OK` or `Not Found`. */
+        ConsoleProxyStatusText: string;
+        /** @description The upstream `Warning` headers (several are joined with `, `); empty when the upstream sent none. */
+        ConsoleProxyWarning: string;
     };
     pathItems: never;
 }
@@ -671,6 +1228,128 @@ export interface operations {
                 };
                 content?: never;
             };
+        };
+    };
+    "nodes.info": {
+        parameters: {
+            query?: {
+                /** @description Accepted and ignored; the value is not checked. */
+                timeout?: components["parameters"]["NodesTimeout"];
+                /** @description Accepted and ignored; the value is not checked. */
+                flat_settings?: components["parameters"]["FlatSettings"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The node. */
+            200: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodesInfoResponse"];
+                };
+            };
+            /** @description An unrecognized query parameter. */
+            400: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    "nodes.info.nodeIdOrMetric": {
+        parameters: {
+            query?: {
+                /** @description Accepted and ignored; the value is not checked. */
+                timeout?: components["parameters"]["NodesTimeout"];
+                /** @description Accepted and ignored; the value is not checked. */
+                flat_settings?: components["parameters"]["FlatSettings"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Comma-separated metrics (`http`, `_all`, ...) or node ids. Read as metrics: `http` or
+                 *     `_all` add `http` to the node; anything else gives the node without it.
+                 */
+                node_id_or_metric: components["parameters"]["NodeIdOrMetric"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The node. */
+            200: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodesInfoResponse"];
+                };
+            };
+            /** @description An unrecognized query parameter. */
+            400: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    "nodes.info.nodeIdMetric": {
+        parameters: {
+            query?: {
+                /** @description Accepted and ignored; the value is not checked. */
+                timeout?: components["parameters"]["NodesTimeout"];
+                /** @description Accepted and ignored; the value is not checked. */
+                flat_settings?: components["parameters"]["FlatSettings"];
+            };
+            header?: never;
+            path: {
+                /** @description Comma-separated node ids, `_all` or `_local`. Not checked; the node is always listed. */
+                node_id: components["parameters"]["NodeId"];
+                /** @description Comma-separated metrics. `http` or `_all` add `http` to the node; others (for example `_none`) are ignored. */
+                metric: components["parameters"]["NodesMetric"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The node. */
+            200: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodesInfoResponse"];
+                };
+            };
+            /** @description An unrecognized query parameter. */
+            400: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
         };
     };
     "inference.get.all": {
@@ -1312,6 +1991,340 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    "ml.get_trained_models.all": {
+        parameters: {
+            query?: {
+                /**
+                 * @description Comma-separated. `definition_status` adds `fully_defined` to every model. Other values
+                 *     are accepted and have no effect.
+                 */
+                include?: components["parameters"]["TrainedModelsInclude"];
+                /**
+                 * @description When `false`, a wildcard pattern (or `_all`) that matches no model answers 404. `true`,
+                 *     `false` or empty (`true`); any other value answers 400 `illegal_argument_exception`
+                 *     `Failed to parse value [<value>] only [true] or [false] are allowed.`
+                 */
+                allow_no_match?: components["parameters"]["AllowNoMatch"];
+                /** @description Accepted and ignored; every match is returned. */
+                from?: components["parameters"]["From"];
+                /** @description Accepted and ignored; every match is returned. */
+                size?: components["parameters"]["Size"];
+                /** @description Accepted and ignored. */
+                decompress_definition?: components["parameters"]["DecompressDefinition"];
+                /** @description Accepted and ignored. */
+                exclude_generated?: components["parameters"]["ExcludeGenerated"];
+                /** @description Accepted and ignored; models are not filtered by tag. */
+                tags?: components["parameters"]["Tags"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The models. */
+            200: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTrainedModelsResponse"];
+                };
+            };
+            /** @description An unrecognized query parameter, or `allow_no_match` is not a boolean. */
+            400: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No model exists and `allow_no_match` is `false`. */
+            404: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    "ml.get_trained_models": {
+        parameters: {
+            query?: {
+                /**
+                 * @description Comma-separated. `definition_status` adds `fully_defined` to every model. Other values
+                 *     are accepted and have no effect.
+                 */
+                include?: components["parameters"]["TrainedModelsInclude"];
+                /**
+                 * @description When `false`, a wildcard pattern (or `_all`) that matches no model answers 404. `true`,
+                 *     `false` or empty (`true`); any other value answers 400 `illegal_argument_exception`
+                 *     `Failed to parse value [<value>] only [true] or [false] are allowed.`
+                 */
+                allow_no_match?: components["parameters"]["AllowNoMatch"];
+                /** @description Accepted and ignored; every match is returned. */
+                from?: components["parameters"]["From"];
+                /** @description Accepted and ignored; every match is returned. */
+                size?: components["parameters"]["Size"];
+                /** @description Accepted and ignored. */
+                decompress_definition?: components["parameters"]["DecompressDefinition"];
+                /** @description Accepted and ignored. */
+                exclude_generated?: components["parameters"]["ExcludeGenerated"];
+                /** @description Accepted and ignored; models are not filtered by tag. */
+                tags?: components["parameters"]["Tags"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description A model id, a pattern with `*` wildcards, or a comma-separated list of them; `_all` or
+                 *     `*` for every model. Model ids are the ELSER ids, for example
+                 *     `.elser_model_2_linux-x86_64`.
+                 */
+                model_id: components["parameters"]["ModelIdExpression"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching models. */
+            200: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTrainedModelsResponse"];
+                };
+            };
+            /** @description An unrecognized query parameter, or `allow_no_match` is not a boolean. */
+            400: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An id without wildcard matches no model, or a pattern matches none and `allow_no_match` is `false`. */
+            404: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    "ml.get_trained_models_stats.all": {
+        parameters: {
+            query?: {
+                /**
+                 * @description When `false`, a wildcard pattern (or `_all`) that matches no model answers 404. `true`,
+                 *     `false` or empty (`true`); any other value answers 400 `illegal_argument_exception`
+                 *     `Failed to parse value [<value>] only [true] or [false] are allowed.`
+                 */
+                allow_no_match?: components["parameters"]["AllowNoMatch"];
+                /** @description Accepted and ignored; every match is returned. */
+                from?: components["parameters"]["From"];
+                /** @description Accepted and ignored; every match is returned. */
+                size?: components["parameters"]["Size"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statistics. */
+            200: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTrainedModelsStatsResponse"];
+                };
+            };
+            /** @description An unrecognized query parameter, or `allow_no_match` is not a boolean. */
+            400: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No model exists and `allow_no_match` is `false`. */
+            404: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    "ml.get_trained_models_stats": {
+        parameters: {
+            query?: {
+                /**
+                 * @description When `false`, a wildcard pattern (or `_all`) that matches no model answers 404. `true`,
+                 *     `false` or empty (`true`); any other value answers 400 `illegal_argument_exception`
+                 *     `Failed to parse value [<value>] only [true] or [false] are allowed.`
+                 */
+                allow_no_match?: components["parameters"]["AllowNoMatch"];
+                /** @description Accepted and ignored; every match is returned. */
+                from?: components["parameters"]["From"];
+                /** @description Accepted and ignored; every match is returned. */
+                size?: components["parameters"]["Size"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description A model id or deployment id (the inference id of the endpoint that started the
+                 *     deployment), a pattern with `*` wildcards, or a comma-separated list of them; `_all` or
+                 *     `*` for every model.
+                 */
+                model_id: components["parameters"]["ModelIdOrDeploymentIdExpression"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statistics. */
+            200: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTrainedModelsStatsResponse"];
+                };
+            };
+            /** @description An unrecognized query parameter, or `allow_no_match` is not a boolean. */
+            400: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An id without wildcard matches no model or deployment, or a pattern matches none and `allow_no_match` is `false`. */
+            404: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    "console.proxy": {
+        parameters: {
+            query: {
+                /** @description The Elasticsearch path of the upstream request, with or without its leading `/`, with its query string. */
+                path: components["parameters"]["ConsoleProxyPath"];
+                /** @description The method of the upstream request, in any case. */
+                method: components["parameters"]["ConsoleProxyMethod"];
+                /** @description When `true`, the upstream request carries `x-elastic-product-origin: kibana`. */
+                withProductOrigin?: components["parameters"]["WithProductOrigin"];
+            };
+            header: {
+                /** @description Any value. Without it (and without `kbn-version`) Kibana answers 400 before it validates the query. */
+                "kbn-xsrf": components["parameters"]["KbnXsrf"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The body of the upstream request, forwarded as is. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ConsoleProxyBody"];
+            };
+        };
+        responses: {
+            /** @description The upstream answer, whatever its status, which the status headers carry. */
+            200: {
+                headers: {
+                    "x-console-proxy-status-code": components["headers"]["ConsoleProxyStatusCode"];
+                    "x-console-proxy-status-text": components["headers"]["ConsoleProxyStatusText"];
+                    warning: components["headers"]["ConsoleProxyWarning"];
+                    /**
+                     * @description Copied from the upstream response with a proxied body (`Elasticsearch` from this
+                     *     server); absent for `method=HEAD`. Kibana does not add it.
+                     */
+                    "X-elastic-product"?: "Elasticsearch";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleProxyBody"];
+                    "text/plain": string;
+                };
+            };
+            /**
+             * @description No `kbn-xsrf` (or `kbn-version`) header, or an invalid query. Kibana's error body,
+             *     without `X-elastic-product` or status headers.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KibanaErrorResponse"];
+                };
+            };
+            /**
+             * @description The declared `Content-Length` is above Kibana's `server.maxPayload` (1048576 bytes).
+             *     Kibana's error body, without `X-elastic-product`.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KibanaErrorResponse"];
+                };
+            };
+            /**
+             * @description The upstream did not answer within the proxy timeout (60000 ms by default,
+             *     `--console-proxy-timeout`), or could not be reached. Kibana's error body, without
+             *     `X-elastic-product`. Elasticsearch goes on with the request: a `PUT` of an endpoint
+             *     still creates it, and a later `PUT` answers "already exists".
+             */
+            502: {
+                headers: {
+                    /** @description Always `502`. */
+                    "x-console-proxy-status-code": "502";
+                    /** @description Always `Bad Gateway`. */
+                    "x-console-proxy-status-text": "Bad Gateway";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KibanaErrorResponse"];
+                };
+            };
         };
     };
 }

@@ -6,7 +6,7 @@ import type { BehaviourProfile } from '../inference/profiles';
 import { applyFilterPath } from './filter-path';
 import { prettyJson } from './json-output';
 import { checkCompatibleVersion, parseMediaType, responseContentType } from './media-type';
-import { RestController, RouteError } from './rest-controller';
+import { ForeignHandler, RestController, RouteError } from './rest-controller';
 import { HttpMethod, RestRequest } from './rest-request';
 
 export interface HttpAppOptions {
@@ -57,7 +57,9 @@ function internalError(error: unknown): ElasticsearchException {
 /**
  * The HTTP face of the server. Every request goes through Elasticsearch's
  * REST semantics (the controller), never Express's own routing, so that no
- * response can be an Express page: every one carries `X-elastic-product`.
+ * response can be an Express page: every Elasticsearch response carries
+ * `X-elastic-product`. The only exception is a path the controller gives to
+ * another product (Kibana's Console proxy), whose replies are that product's own.
  */
 export function createHttpApp(options: HttpAppOptions): express.Express {
   const app = express();
@@ -71,6 +73,11 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: HttpAppOptions): Promise<void> {
   const uri = req.url ?? '/';
+  const foreign = options.controller.foreign(uri.split('?')[0]);
+  if (foreign) {
+    await handleForeign(req, res, foreign, options);
+    return;
+  }
   const query = new URL(uri, 'http://localhost').searchParams;
   const format = { pretty: query.has('pretty') && query.get('pretty') !== 'false', filterPath: query.get('filter_path') ?? undefined };
   const major = Number(options.profile.version.number.split('.')[0]);
@@ -92,6 +99,24 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpAp
   }
   res.setHeader('content-type', contentType);
   res.end(req.method === 'HEAD' ? undefined : reply.json);
+}
+
+async function handleForeign(req: IncomingMessage, res: ServerResponse, handler: ForeignHandler, options: HttpAppOptions): Promise<void> {
+  try {
+    const reply = await handler(req);
+    res.statusCode = reply.status;
+    for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+    res.end(reply.body);
+  } catch (error) {
+    options.onInternalError?.(error);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.statusCode = 500;
+    res.setHeader('content-length', '0');
+    res.end();
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { ElasticsearchException, illegalArgument } from '../errors/elasticsearch-exception';
 import type { ActionResult } from '../inference/inference-api';
 import { levenshteinSimilarity } from '../inference/inference-api';
@@ -31,6 +32,20 @@ export class RouteError extends Error {
 // UNCONFIRMED: allowed methods are listed in RestRequest.Method declaration order.
 const METHOD_ORDER: HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE', 'CONNECT'];
 
+/** What a foreign route answers: sent as is, with none of Elasticsearch's response headers. */
+export interface ForeignReply {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body?: string | Buffer;
+}
+
+/**
+ * A route another product answers on this port, such as Kibana's Console proxy.
+ * Elasticsearch's REST semantics (parameter checks, media types, error envelopes,
+ * `X-elastic-product`) do not apply: the handler reads the raw request itself.
+ */
+export type ForeignHandler = (request: IncomingMessage) => Promise<ForeignReply>;
+
 export interface DispatchTarget {
   pathParams: Record<string, string>;
   handler: RestHandler;
@@ -45,8 +60,19 @@ export interface DispatchTarget {
  */
 export class RestController {
   private readonly routes: Route[] = [];
+  private readonly foreignRoutes = new Map<string, ForeignHandler>();
 
   constructor(private readonly globalParameters: readonly string[]) {}
+
+  /** Hands every request to exactly `path` (any method, any query) to another product's handler. */
+  registerForeign(path: string, handler: ForeignHandler): void {
+    this.foreignRoutes.set(path, handler);
+  }
+
+  /** The foreign handler for a raw request path, if another product owns it. */
+  foreign(rawPath: string): ForeignHandler | undefined {
+    return this.foreignRoutes.get(rawPath);
+  }
 
   register(method: HttpMethod, path: string, handler: RestHandler, parameters: readonly string[] = []): void {
     this.routes.push({ method, segments: splitPath(path), handler, parameters });

@@ -35,6 +35,7 @@ export function registerRootRoutes(controller: RestController, profile: Behaviou
 export interface NodeAddress {
   host: string;
   port: number;
+  maxContentLength: number;
 }
 
 /**
@@ -54,7 +55,7 @@ export function registerNodesRoutes(
     const metrics = (request.pathParams.metric ?? request.pathParams.node_id_or_metric ?? '_all').split(',');
     const withHttp = metrics.includes('_all') || metrics.includes('http');
     return () => {
-      const { host, port } = address();
+      const { host, port, maxContentLength } = address();
       const info: Record<string, unknown> = {
         name: node.name,
         transport_address: `${host}:9300`,
@@ -68,7 +69,11 @@ export function registerNodesRoutes(
         attributes: {},
       };
       if (withHttp)
-        info.http = { bound_address: [`${host}:${port}`], publish_address: `${host}:${port}`, max_content_length_in_bytes: 104857600 };
+        info.http = {
+          bound_address: [`${host}:${port}`],
+          publish_address: `${host}:${port}`,
+          max_content_length_in_bytes: maxContentLength,
+        };
       return {
         status: 200,
         body: { _nodes: { total: 1, successful: 1, failed: 0 }, cluster_name: node.clusterName, nodes: { [nodeId]: info } },
