@@ -15,7 +15,12 @@ import { platformElserModelId } from './inference/elser-service';
 import { EndpointRegistry, FileEndpointStore, InMemoryEndpointStore } from './inference/endpoint-registry';
 import { InferenceApi } from './inference/inference-api';
 import { GLOBAL_QUERY_PARAMETERS, PROFILES } from './inference/profiles';
-import { deploymentView } from './ml/deployment-views';
+import {
+  AdaptiveAllocationsScalerService,
+  DEFAULT_SCALER_INTERVAL_MS,
+  SCALE_UP_COOLDOWN_MS,
+} from './ml/adaptive-allocations/adaptive-allocations-scaler-service';
+import { deploymentView, scaledDeployment } from './ml/deployment-views';
 import { TrainedModelDefinitions } from './ml/trained-model-definitions';
 import { TrainedModelsApi } from './ml/trained-models-api';
 import { deploymentEncoderFactory } from './model/deployment-encoders';
@@ -83,6 +88,7 @@ export async function start(startOptions: StartOptions = {}): Promise<RunningSer
     deployments,
     defaultModelId: platformElserModelId(),
     deploymentTimeout: options.deploymentTimeout,
+    queueCapacity: options.queueCapacity,
   });
 
   void api.restoreDeployments().then((failures) => {
@@ -109,6 +115,20 @@ export async function start(startOptions: StartOptions = {}): Promise<RunningSer
       versionNumber: profile.version.number,
     }),
   );
+
+  const scaleToZeroAfter = options.scaleToZeroTime ?? profile.scaleToZeroAfter;
+  const scalers = new AdaptiveAllocationsScalerService({
+    deployments: () => deployments.snapshots().map((snapshot) => scaledDeployment(snapshot, node.clusterUuid)),
+    updateNumberOfAllocations: (deploymentId, numberOfAllocations) =>
+      deployments.updateNumberOfAllocations(deploymentId, numberOfAllocations),
+    audit: (level, deploymentId, message) =>
+      level === 'info' ? logger.info({ deploymentId }, message) : logger.warn({ deploymentId }, message),
+    intervalMs: options.adaptiveInterval.millis,
+    // A faster interval compresses time: the cooldown after a scale-up shrinks in proportion.
+    cooldownMs: (SCALE_UP_COOLDOWN_MS * options.adaptiveInterval.millis) / DEFAULT_SCALER_INTERVAL_MS,
+    scaleToZeroAfterMs: scaleToZeroAfter?.millis,
+  });
+  scalers.start();
 
   let url = '';
   registerConsoleProxyRoutes(controller, { elasticsearchUrl: () => url, timeoutMs: options.consoleProxyTimeout });
@@ -140,6 +160,7 @@ export async function start(startOptions: StartOptions = {}): Promise<RunningSer
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        scalers.stop();
         await deployments.stopAll();
         if (options.inMemory) await rm(cacheDir, { recursive: true, force: true });
       })()),

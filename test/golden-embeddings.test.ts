@@ -100,6 +100,17 @@ describe('golden embeddings', () => {
     },
   );
 
+  it.each(MODELS)('gives %s the same embeddings one input at a time as in batches of ten', async (model) => {
+    const id = `golden${model.replace(/[^a-z0-9]/g, '-')}`;
+    const single: GoldenEntry[] = [];
+    for (const input of GOLDEN_INPUTS) {
+      const response = await request(server.url).post(`/_inference/sparse_embedding/${id}`).send({ input }).expect(200);
+      const [result] = response.body.sparse_embedding as { is_truncated: boolean; embedding: Record<string, number> }[];
+      single.push({ model, input, is_truncated: result.is_truncated, embedding: Object.entries(result.embedding) });
+    }
+    expect(single).toEqual(fresh.filter((f) => f.model === model));
+  });
+
   it('marks only the 700-word input as truncated', () => {
     expect(fresh.filter((f) => f.is_truncated).map((f) => f.input)).toEqual([LONG_TEXT, LONG_TEXT]);
   });

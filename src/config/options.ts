@@ -26,6 +26,12 @@ export interface ServerOptions {
   allocatedProcessors: number;
   /** How long Kibana's Console proxy (`POST /api/console/proxy`) waits for Elasticsearch, in milliseconds. */
   consoleProxyTimeout: number;
+  /** How often the adaptive allocations scalers run (Elasticsearch: every 10 s). */
+  adaptiveInterval: TimeValue;
+  /** Idle time before adaptive allocations with a minimum of 0 scale to zero; the profile's default when absent. */
+  scaleToZeroTime?: TimeValue;
+  /** A deployment's `queue_capacity`: inferences waiting beyond it are rejected with 429. */
+  queueCapacity: number;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -39,6 +45,8 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   maxContentLength: 100 * 1024 * 1024,
   allocatedProcessors: availableParallelism(),
   consoleProxyTimeout: 60_000,
+  adaptiveInterval: TimeValue.ofMillis(10_000),
+  queueCapacity: 10_000,
 };
 
 export class ConfigurationError extends Error {}
@@ -56,6 +64,17 @@ function integer(name: string, value: string, min: number, max: number): number 
   if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
     throw new ConfigurationError(`${name} must be an integer from ${min} to ${max}, got [${value}]`);
   }
+  return parsed;
+}
+
+function timeValue(name: string, value: string, positive = false): TimeValue {
+  let parsed: TimeValue;
+  try {
+    parsed = TimeValue.parse(value, name.slice(2));
+  } catch {
+    throw new ConfigurationError(`${name} must be a time value such as 30s or 500ms, got [${value}]`);
+  }
+  if (positive && parsed.millis <= 0) throw new ConfigurationError(`${name} must be positive, got [${value}]`);
   return parsed;
 }
 
@@ -93,13 +112,22 @@ const SPECS: OptionSpec[] = [
   {
     flag: '--deployment-timeout',
     env: 'ELSER_MOCK_DEPLOYMENT_TIMEOUT',
-    apply: (o, v) => {
-      try {
-        o.deploymentTimeout = TimeValue.parse(v, 'deployment-timeout');
-      } catch {
-        throw new ConfigurationError(`--deployment-timeout must be a time value such as 30s or 500ms, got [${v}]`);
-      }
-    },
+    apply: (o, v) => (o.deploymentTimeout = timeValue('--deployment-timeout', v)),
+  },
+  {
+    flag: '--adaptive-interval',
+    env: 'ELSER_MOCK_ADAPTIVE_INTERVAL',
+    apply: (o, v) => (o.adaptiveInterval = timeValue('--adaptive-interval', v, true)),
+  },
+  {
+    flag: '--scale-to-zero-time',
+    env: 'ELSER_MOCK_SCALE_TO_ZERO_TIME',
+    apply: (o, v) => (o.scaleToZeroTime = timeValue('--scale-to-zero-time', v)),
+  },
+  {
+    flag: '--queue-capacity',
+    env: 'ELSER_MOCK_QUEUE_CAPACITY',
+    apply: (o, v) => (o.queueCapacity = integer('--queue-capacity', v, 1, 1_000_000)),
   },
   { flag: '--model-repository', env: 'ELSER_MOCK_MODEL_REPOSITORY', apply: (o, v) => (o.modelRepository = v) },
   {

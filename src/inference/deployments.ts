@@ -218,6 +218,31 @@ export class TrainedModelDeployments {
     await this.withTimeout(deployment.scalingFromZero, timeout, deployment.request.deploymentId);
   }
 
+  /** The number of allocations a started deployment targets now (changed by updates and adaptive allocations). */
+  targetAllocations(deploymentId: string): number | undefined {
+    const deployment = this.deployments.get(deploymentId);
+    return deployment?.state === 'started' ? deployment.encoder?.targetAllocationCount() : undefined;
+  }
+
+  /** The update trained model deployment API: new allocations and/or adaptive allocations settings, applied live. */
+  async updateDeployment(
+    deploymentId: string,
+    update: { numberOfAllocations?: number; adaptiveAllocations?: AdaptiveAllocations },
+  ): Promise<void> {
+    const deployment = this.deployments.get(deploymentId);
+    if (!deployment) throw statusException(404, `No known model deployment with id [${deploymentId}]`);
+    if (update.adaptiveAllocations !== undefined) {
+      deployment.request = { ...deployment.request, adaptiveAllocations: update.adaptiveAllocations };
+      if (update.adaptiveAllocations.enabled) {
+        const { min_number_of_allocations: min, max_number_of_allocations: max } = update.adaptiveAllocations;
+        const current = deployment.encoder?.targetAllocationCount() ?? 1;
+        const bounded = Math.min(max ?? current, Math.max(min ?? 0, current));
+        if (bounded !== current) await this.updateNumberOfAllocations(deploymentId, bounded);
+      }
+    }
+    if (update.numberOfAllocations !== undefined) await this.updateNumberOfAllocations(deploymentId, update.numberOfAllocations);
+  }
+
   /** Changes a started deployment's number of allocations, as the update deployment API does. */
   async updateNumberOfAllocations(deploymentId: string, numberOfAllocations: number): Promise<void> {
     const deployment = this.deployments.get(deploymentId);

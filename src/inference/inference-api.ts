@@ -1,5 +1,6 @@
 import {
   actionRequestValidation,
+  ValidationErrors,
   badRequest,
   ElasticsearchException,
   parseException,
@@ -10,6 +11,7 @@ import { JsonSyntaxError, ParsedJson, readJson } from '../java/json-reader';
 import { TimeValue } from '../java/time-value';
 import { isJavaMap, JavaMap, javaToString, JavaValue } from '../java/values';
 import type { DeleteInferenceResponse, ElserServiceSettingsInfo, GetInferenceResponse, InferenceEndpointInfo } from './api-types';
+import { removeAdaptiveAllocations } from './adaptive-allocations';
 import { DEFAULT_CHUNKING_SETTINGS } from './chunking-settings';
 import { TrainedModelDeployments } from './deployments';
 import { parseEndpointConfig } from './elser-service';
@@ -37,6 +39,8 @@ export interface InferenceApiOptions {
   defaultModelId: string;
   /** How long create and inference wait for a deployment when the request sets no timeout. */
   deploymentTimeout: TimeValue;
+  /** Each deployment's `queue_capacity`. */
+  queueCapacity?: number;
 }
 
 const notFound = (id: string) => resourceNotFound(`Inference endpoint not found [${id}]`);
@@ -141,6 +145,7 @@ export class InferenceApi {
       threadsPerAllocation: settings.num_threads,
       adaptiveAllocations: settings.adaptive_allocations,
       timeout,
+      queueCapacity: this.options.queueCapacity,
     });
   }
 
@@ -242,14 +247,28 @@ export class InferenceApi {
     if (isJavaMap(settings)) {
       if (settings.has('num_threads')) throw badRequest('[num_threads] cannot be updated');
       const numAllocations = settings.get('num_allocations');
+      const errors = new ValidationErrors();
+      const adaptive = removeAdaptiveAllocations(settings, 'adaptive_allocations', this.profile.minAllocationsFloor, errors);
+      errors.throwIfAny();
       if (numAllocations !== undefined) {
         if (typeof numAllocations !== 'number' || !Number.isInteger(numAllocations)) {
           throw badRequest(`Failed to parse [num_allocations] of update request [${inferenceId}]`);
         }
-        if (endpoint.service_settings.adaptive_allocations?.enabled) {
+        if ((adaptive ?? endpoint.service_settings.adaptive_allocations)?.enabled) {
           throw badRequest('[num_allocations] cannot be set if [adaptive_allocations] is set');
         }
+        if (numAllocations < 1) throw actionRequestValidation(['[number_of_allocations] must be a positive integer']);
         updated.service_settings.num_allocations = numAllocations;
+      }
+      if (adaptive !== undefined) {
+        updated.service_settings.adaptive_allocations = adaptive;
+        if (adaptive.enabled) delete updated.service_settings.num_allocations;
+      }
+      if (this.options.deployments.has(inferenceId)) {
+        await this.options.deployments.updateDeployment(inferenceId, {
+          numberOfAllocations: numAllocations === undefined ? undefined : updated.service_settings.num_allocations,
+          adaptiveAllocations: adaptive,
+        });
       }
     }
     await this.options.registry.replace(updated);
@@ -294,8 +313,10 @@ export class InferenceApi {
   /** The endpoint as `ModelConfigurations.toFilteredXContent` writes it, in the profile's shape. */
   endpointInfo(endpoint: InferenceEndpoint): InferenceEndpointInfo {
     const settings = endpoint.service_settings;
+    const live = this.profile.liveNumAllocations ? this.options.deployments.targetAllocations(endpoint.inference_id) : undefined;
+    const numAllocations = live ?? settings.num_allocations;
     const serviceSettings: ElserServiceSettingsInfo = {
-      ...(settings.num_allocations !== undefined && { num_allocations: settings.num_allocations }),
+      ...(numAllocations !== undefined && { num_allocations: numAllocations }),
       num_threads: settings.num_threads,
     };
     if (this.profile.echoesDefaultModelId || settings.model_id_given) {

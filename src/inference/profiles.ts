@@ -45,6 +45,13 @@ export interface BehaviourProfile {
   queryParameters: Record<'put' | 'get' | 'delete' | 'inference' | 'update', readonly string[]>;
   defaultEndpointIds: readonly string[];
   deploymentTimeoutMessage(timeout: TimeValue, deploymentId: string): string;
+  /**
+   * Idle time after which adaptive allocations with a minimum of 0 scale to zero;
+   * undefined before scale to zero existed (8.16).
+   */
+  scaleToZeroAfter?: TimeValue;
+  /** GET shows the running deployment's allocations as `num_allocations` (8.16+; UNCONFIRMED exact version). */
+  liveNumAllocations: boolean;
 }
 
 const PROFILE_8_15: BehaviourProfile = {
@@ -72,6 +79,7 @@ const PROFILE_8_15: BehaviourProfile = {
   // UNCONFIRMED: `timeout` on perform-inference predates its JSON spec entry; 8.15 is assumed to accept it.
   queryParameters: { put: [], get: [], delete: ['dry_run', 'force'], inference: ['timeout'], update: [] },
   defaultEndpointIds: [],
+  liveNumAllocations: false,
   deploymentTimeoutMessage: (timeout) =>
     `Timed out after [${timeout}] waiting for model deployment to start. Use the trained model stats API to track the state of the deployment.`,
 };
@@ -99,6 +107,9 @@ const PROFILE_9_1: BehaviourProfile = {
   deleteResponseIndexes: true,
   queryParameters: { put: ['timeout'], get: [], delete: ['dry_run', 'force'], inference: ['timeout'], update: [] },
   defaultEndpointIds: ['.elser-2-elasticsearch'],
+  liveNumAllocations: true,
+  // Configurable from 9.1 on (scale_to_zero_time) with a 24 h default.
+  scaleToZeroAfter: TimeValue.parse('24h', 'scale_to_zero_time'),
   deploymentTimeoutMessage: (timeout, deploymentId) =>
     `Timed out after [${timeout}] waiting for trained model deployment [${deploymentId}] to start. Use the trained model stats API to track the state of the deployment and try again once it has started.`,
 };

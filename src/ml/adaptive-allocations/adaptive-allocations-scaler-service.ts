@@ -25,6 +25,8 @@ export interface ScalerServiceOptions {
   audit(level: 'info' | 'warning', deploymentId: string, message: string): void;
   intervalMs?: number;
   scaleToZeroAfterMs?: number;
+  /** Elasticsearch's is 5 minutes; a faster interval may compress it in proportion. */
+  cooldownMs?: number;
   clock?: Clock;
 }
 
@@ -104,7 +106,8 @@ export class AdaptiveAllocationsScalerService {
       if (decision === undefined) continue;
       const current = deployment.numberOfAllocations;
       const lastScaleUp = this.lastScaleUp.get(deployment.deploymentId);
-      if (decision < current && lastScaleUp !== undefined && now < lastScaleUp + SCALE_UP_COOLDOWN_MS) continue;
+      const cooldown = this.options.cooldownMs ?? SCALE_UP_COOLDOWN_MS;
+      if (decision < current && lastScaleUp !== undefined && now < lastScaleUp + cooldown) continue;
       if (decision > current) this.lastScaleUp.set(deployment.deploymentId, now);
       await this.apply(deployment.deploymentId, decision);
     }
