@@ -167,13 +167,13 @@ export class InferenceApi {
   get(taskType: TaskType, inferenceId: string | undefined): ActionResult {
     if (isAllOrWildcard(inferenceId)) {
       const endpoints = this.allEndpoints().filter((endpoint) => taskType === 'any' || endpoint.task_type === taskType);
-      const body: GetInferenceResponse = { endpoints: endpoints.map((endpoint) => this.endpointInfo(endpoint)) };
+      const body: GetInferenceResponse = { endpoints: endpoints.map((endpoint) => this.endpointInfo(endpoint, true)) };
       return { status: 200, body };
     }
     const endpoint = this.findEndpoint(inferenceId as string);
     if (!endpoint) throw notFound(inferenceId as string);
     this.checkRequestedTaskType(taskType, endpoint);
-    const body: GetInferenceResponse = { endpoints: [this.endpointInfo(endpoint)] };
+    const body: GetInferenceResponse = { endpoints: [this.endpointInfo(endpoint, true)] };
     return { status: 200, body };
   }
 
@@ -311,9 +311,13 @@ export class InferenceApi {
   }
 
   /** The endpoint as `ModelConfigurations.toFilteredXContent` writes it, in the profile's shape. */
-  endpointInfo(endpoint: InferenceEndpoint): InferenceEndpointInfo {
+  endpointInfo(endpoint: InferenceEndpoint, withLiveAllocations = false): InferenceEndpointInfo {
     const settings = endpoint.service_settings;
-    const live = this.profile.liveNumAllocations ? this.options.deployments.targetAllocations(endpoint.inference_id) : undefined;
+    // Only GET fills in the running deployment's allocations (`updateModelsWithDynamicFields`).
+    const live =
+      withLiveAllocations && this.profile.liveNumAllocations
+        ? this.options.deployments.targetAllocations(endpoint.inference_id)
+        : undefined;
     const numAllocations = live ?? settings.num_allocations;
     const serviceSettings: ElserServiceSettingsInfo = {
       ...(numAllocations !== undefined && { num_allocations: numAllocations }),
