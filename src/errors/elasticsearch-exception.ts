@@ -9,26 +9,26 @@ export class ElasticsearchException extends Error {
     readonly type: string,
     readonly reason: string,
     readonly causedBy?: { type: string; reason: string },
+    /** Exception metadata (written beside `type` and `reason`) and HTTP headers of the response. */
+    readonly extra: { metadata?: Record<string, unknown>; headers?: Record<string, string | string[]> } = {},
   ) {
     super(reason);
   }
 
   toJSON(): ErrorResponseBody {
-    const error: ErrorCauseBody = {
-      root_cause: [{ type: this.type, reason: this.reason }],
-      type: this.type,
-      reason: this.reason,
-    };
+    const cause = { type: this.type, reason: this.reason, ...this.extra.metadata };
+    const error: ErrorCauseBody = { root_cause: [cause], ...cause };
     if (this.causedBy) error.caused_by = { ...this.causedBy };
     return { error, status: this.status };
   }
 }
 
 export interface ErrorCauseBody {
-  root_cause: { type: string; reason: string }[];
+  root_cause: { type: string; reason: string; [metadata: string]: unknown }[];
   type: string;
   reason: string;
   caused_by?: { type: string; reason: string };
+  [metadata: string]: unknown;
 }
 
 export interface ErrorResponseBody {
