@@ -1,10 +1,10 @@
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import request from 'supertest';
 import { platformElserModelId } from '../src/inference/elser-service';
 import { BUILTIN_REPOSITORY_DIR, RunningServer } from '../src/server';
-import { GatedRepositoryServer } from './support/gated-repository';
+import { copyPackagedModel, GatedRepositoryServer, waitFor } from './support/gated-repository';
 import { errorEnvelope, startTestServer } from './support/server';
 
 const MODEL_ID = platformElserModelId();
@@ -12,20 +12,7 @@ const PACKAGED = MODEL_ID.slice(1);
 const BASIC = { service: 'elser', service_settings: { num_allocations: 1, num_threads: 1 } };
 const SKY = 'The sky above the port was the color of television tuned to a dead channel.';
 
-async function copyRepository(target: string): Promise<void> {
-  for (const file of await readdir(BUILTIN_REPOSITORY_DIR)) {
-    if (file.startsWith(PACKAGED)) await copyFile(path.join(BUILTIN_REPOSITORY_DIR, file), path.join(target, file));
-  }
-}
-
-async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const value = await probe();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('condition not reached');
-}
+const copyRepository = (target: string) => copyPackagedModel(BUILTIN_REPOSITORY_DIR, PACKAGED, target);
 
 describe('downloading ELSER from a model repository', () => {
   let work: string;
