@@ -1,202 +1,25 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import Ajv2020 from 'ajv/dist/2020';
-import type { ValidateFunction } from 'ajv/dist/2020';
 import request from 'supertest';
-import { parse } from 'yaml';
+import { collectOpenApiExamples } from '../src/contracts/openapi-examples';
+import { JSON_MEDIA, OpenApiDocument, SchemaValidators } from '../src/contracts/openapi-document';
+import { OPENAPI_FILE } from '../src/contracts/package-paths';
 import type { EsVersion } from '../src/inference/profiles';
 import { startTestServer } from './support/server';
 
 /**
  * Every response example of openapi/elser-mock.yaml, replayed against a fresh server of each
  * profile: the setup requests, then the example's request, whose status, body and headers must
- * be the ones the example documents.
+ * be the ones the example documents. The examples are read by the contract runner's module,
+ * which also turns them into the `openapi-examples` contract cases.
  */
 
-type Obj = Record<string, any>;
-
-const SPEC_FILE = path.resolve(__dirname, '..', 'openapi', 'elser-mock.yaml');
-const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
-const JSON_MEDIA = 'application/json';
-const TEXT_MEDIA = 'text/plain';
-const RESPONSE_MEDIA = [JSON_MEDIA, TEXT_MEDIA];
 const PROFILES: EsVersion[] = ['8.15', '9.1'];
 
-interface SetupStep {
-  method: string;
-  path: string;
-  body?: unknown;
-}
+const document = OpenApiDocument.load(OPENAPI_FILE);
+const ALL_CASES = collectOpenApiExamples(document);
 
-interface ExampleCase {
-  /** A readable, unique label: where the example sits in the document. */
-  where: string;
-  profile: string;
-  status: number;
-  method: string;
-  path: string;
-  /** `undefined` when the request has no body. */
-  body?: unknown;
-  requestHeaders: Record<string, string>;
-  setup: SetupStep[];
-  /** The media type of the documented response. */
-  media: string;
-  compare: 'exact' | 'schema';
-  schema: Obj;
-  expected: unknown;
-  warnings?: string[];
-  /** Expected header values by lower-case name; `null` for a header that must be absent. */
-  headers: Record<string, string | null>;
-  /** How the response declares `X-elastic-product`. */
-  product: 'required' | 'optional' | 'undeclared';
-  condition?: string;
-}
-
-const doc: Obj = parse(readFileSync(SPEC_FILE, 'utf8'));
-
-function pointer(ref: string): Obj {
-  if (!ref.startsWith('#/')) throw new Error(`only local references are supported: ${ref}`);
-  const target = ref
-    .slice(2)
-    .split('/')
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<Obj | undefined>((node, part) => node?.[part], doc);
-  if (target === undefined) throw new Error(`dangling reference ${ref}`);
-  return target;
-}
-
-/** Follows a chain of `$ref`s to the object it names. */
-function resolve(value: Obj): Obj {
-  let current = value;
-  const seen = new Set<string>();
-  while (current && typeof current.$ref === 'string') {
-    if (seen.has(current.$ref)) throw new Error(`circular reference ${current.$ref}`);
-    seen.add(current.$ref);
-    current = pointer(current.$ref);
-  }
-  return current;
-}
-
-/**
- * Inlines every `$ref` of a schema. A reference back into a schema that is being inlined
- * (ErrorCause refers to itself) becomes a reference into `$defs`, which carries the
- * dereferenced target.
- */
-function dereference(schema: Obj): Obj {
-  const defs: Obj = {};
-  const defName = (ref: string) => ref.replace(/^#\//, '').replace(/\//g, '_');
-  const walk = (node: unknown, stack: string[]): unknown => {
-    if (Array.isArray(node)) return node.map((item) => walk(item, stack));
-    if (node === null || typeof node !== 'object') return node;
-    const obj = node as Obj;
-    if (typeof obj.$ref === 'string') {
-      const ref: string = obj.$ref;
-      if (stack.includes(ref)) {
-        const name = defName(ref);
-        if (!(name in defs)) {
-          defs[name] = {};
-          defs[name] = walk(pointer(ref), [ref]);
-        }
-        return { $ref: `#/$defs/${name}` };
-      }
-      const { $ref: _ref, ...siblings } = obj;
-      const target = walk(pointer(ref), [...stack, ref]) as Obj;
-      return Object.keys(siblings).length === 0 ? target : { allOf: [target, walk(siblings, stack)] };
-    }
-    return Object.fromEntries(Object.entries(obj).map(([key, value]) => [key, walk(value, stack)]));
-  };
-  const root = walk(schema, []) as Obj;
-  return Object.keys(defs).length === 0 ? root : { ...root, $defs: defs };
-}
-
-function requestExamplesOf(operation: Obj): Obj {
-  const requestBody = operation.requestBody ? resolve(operation.requestBody) : undefined;
-  return requestBody?.content?.[JSON_MEDIA]?.examples ?? {};
-}
-
-function productDeclaration(response: Obj): ExampleCase['product'] {
-  const headers: Obj = response.headers ?? {};
-  const key = Object.keys(headers).find((name) => name.toLowerCase() === 'x-elastic-product');
-  if (key === undefined) return 'undeclared';
-  return resolve(headers[key]).required === true ? 'required' : 'optional';
-}
-
-function lowerCaseKeys<T>(record: Record<string, T> | undefined): Record<string, T> {
-  return Object.fromEntries(Object.entries(record ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-}
-
-function collectCases(): ExampleCase[] {
-  const cases: ExampleCase[] = [];
-  const sharedSeen = new Set<string>();
-  for (const [template, item] of Object.entries<Obj>(doc.paths ?? {})) {
-    for (const method of HTTP_METHODS) {
-      const operation: Obj | undefined = item[method];
-      if (!operation) continue;
-      const requestExamples = requestExamplesOf(operation);
-      for (const [status, responseOrRef] of Object.entries<Obj>(operation.responses ?? {})) {
-        const shared = typeof responseOrRef.$ref === 'string' ? (responseOrRef.$ref as string) : undefined;
-        const response = resolve(responseOrRef);
-        const examples = RESPONSE_MEDIA.flatMap((media) =>
-          Object.entries<Obj>(response.content?.[media]?.examples ?? {}).map(([name, exampleOrRef]) => ({ media, name, exampleOrRef })),
-        );
-        for (const { media, name, exampleOrRef } of examples) {
-          const content: Obj = response.content[media];
-          const label = media === JSON_MEDIA ? name : `${media} ${name}`;
-          const where = shared
-            ? `${shared.replace(/^#\//, '')} ${status} ${label}`
-            : `${method.toUpperCase()} ${template} ${status} ${label}`;
-          if (shared) {
-            if (sharedSeen.has(where)) continue;
-            sharedSeen.add(where);
-          }
-          const example = resolve(exampleOrRef);
-          const requestName: string | undefined = example['x-request-example'];
-          let body: unknown = example['x-request-body'];
-          let requestPath: string | undefined = example['x-request-path'];
-          if (requestName !== undefined) {
-            const requestExample = requestExamples[requestName] ? resolve(requestExamples[requestName]) : undefined;
-            if (!requestExample) throw new Error(`${where}: no request example ${requestName}`);
-            body = requestExample.value;
-            requestPath ??= requestExample['x-request-path'];
-          }
-          if (typeof requestPath !== 'string') throw new Error(`${where}: no x-request-path`);
-          cases.push({
-            where,
-            profile: String(example['x-profile']),
-            status: Number(status),
-            method: String(example['x-request-method'] ?? method).toLowerCase(),
-            path: requestPath,
-            body,
-            requestHeaders: example['x-request-headers'] ?? {},
-            setup: example['x-setup'] ?? [],
-            media,
-            compare: example['x-compare'] === 'schema' ? 'schema' : 'exact',
-            schema: content.schema,
-            expected: example.value,
-            warnings: example['x-warnings'],
-            headers: lowerCaseKeys(example['x-response-headers']),
-            product: productDeclaration(response),
-            condition: example['x-condition'],
-          });
-        }
-      }
-    }
-  }
-  return cases;
-}
-
-const ALL_CASES = collectCases();
-
-const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, validateFormats: false });
-const validators = new Map<Obj, ValidateFunction>();
-function validatorFor(schema: Obj): ValidateFunction {
-  let validate = validators.get(schema);
-  if (!validate) {
-    validate = ajv.compile(dereference(schema));
-    validators.set(schema, validate);
-  }
-  return validate;
-}
+const schemas = new SchemaValidators(document);
+const ajv = schemas.ajv;
+const validatorFor = (schema: Record<string, unknown>) => schemas.validatorFor(schema);
 
 type Method = 'get' | 'put' | 'post' | 'delete' | 'patch' | 'head' | 'options';
 
