@@ -1008,6 +1008,33 @@ export interface components {
     };
     responses: {
         /**
+         * @description A request body whose `Content-Type` is missing or not JSON. Elasticsearch answers with a plain
+         *     `error` string, not an exception envelope.
+         */
+        UnsupportedMediaType: {
+            headers: {
+                "X-elastic-product": components["headers"]["XElasticProduct"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["RouteErrorResponse"];
+            };
+        };
+        /**
+         * @description Failures Elasticsearch itself reports with 500: a Java `ClassCastException` for a setting of
+         *     the wrong JSON type that its parser casts blindly (e.g. a non-object `service_settings`), and a
+         *     model package whose downloaded bytes fail their checksum.
+         */
+        InternalServerError: {
+            headers: {
+                "X-elastic-product": components["headers"]["XElasticProduct"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /**
          * @description The path exists but does not support the request method. Sent for any method that is
          *     not an operation of the path. `allowed` lists the path's methods.
          */
@@ -1206,6 +1233,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RootInfoResponse"];
+                };
+            };
+            /** @description An unknown query parameter, or a `compatible-with` version the server does not accept. */
+            400: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
@@ -1490,7 +1527,9 @@ export interface operations {
             };
             404: components["responses"]["ModelNotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
             408: components["responses"]["DeploymentTimeout"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     "inference.inference": {
@@ -1551,6 +1590,7 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
             408: components["responses"]["InferenceTimeout"];
         };
     };
@@ -1743,7 +1783,9 @@ export interface operations {
             };
             404: components["responses"]["ModelNotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
             408: components["responses"]["DeploymentTimeout"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     "inference.inference.taskType": {
@@ -1809,6 +1851,7 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
             408: components["responses"]["InferenceTimeout"];
         };
     };
@@ -1932,6 +1975,7 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
         };
     };
     "inference.update.taskType": {
@@ -1991,6 +2035,7 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
         };
     };
     "ml.get_trained_models.all": {
