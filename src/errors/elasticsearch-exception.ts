@@ -9,10 +9,19 @@ export class ElasticsearchException extends Error {
     readonly type: string,
     readonly reason: string,
     readonly causedBy?: { type: string; reason: string },
-    /** Exception metadata (written beside `type` and `reason`) and HTTP headers of the response. */
-    readonly extra: { metadata?: Record<string, unknown>; headers?: Record<string, string | string[]> } = {},
+    /** Exception metadata (written beside `type` and `reason`), HTTP headers and deprecation warnings of the response. */
+    readonly extra: { metadata?: Record<string, unknown>; headers?: Record<string, string | string[]>; warnings?: readonly string[] } = {},
   ) {
     super(reason);
+  }
+
+  /** The same exception, answered with these deprecation warnings too (Elasticsearch sends them with errors as well). */
+  withWarnings(warnings: readonly string[]): ElasticsearchException {
+    if (warnings.length === 0) return this;
+    return new ElasticsearchException(this.status, this.type, this.reason, this.causedBy, {
+      ...this.extra,
+      warnings: [...(this.extra.warnings ?? []), ...warnings],
+    });
   }
 
   toJSON(): ErrorResponseBody {

@@ -37,6 +37,8 @@ export interface ParseContext {
   requestedService: string;
   profile: BehaviourProfile;
   defaultModelId: string;
+  /** Collects deprecation warnings as they are raised, so that an error after them still carries them. */
+  warnings: string[];
 }
 
 const SCOPE = 'service_settings';
@@ -106,7 +108,7 @@ function parseLegacyElser(context: ParseContext, config: JavaMap): ParsedEndpoin
   throwIfNotEmpty(config, serviceName);
   throwIfNotEmpty(serviceSettingsMap, serviceName);
   throwIfNotEmpty(taskSettingsMap, serviceName);
-  return { endpoint: endpointOf(context, settings, settings.model_id ?? context.defaultModelId), warnings: [] };
+  return { endpoint: endpointOf(context, settings, settings.model_id ?? context.defaultModelId), warnings: context.warnings };
 }
 
 /** `ElasticsearchInternalService.parseRequestConfig` (8.16+), which also serves the deprecated `elser` service. */
@@ -120,7 +122,7 @@ function parseElasticsearchService(context: ParseContext, config: JavaMap): Pars
   throwIfNotEmpty(config, 'elasticsearch');
 
   const modelId = castString(serviceSettingsMap.get('model_id'));
-  const warnings: string[] = [];
+  const warnings = context.warnings;
   const isElserService = context.requestedService === 'elser';
   if (modelId === undefined) {
     if (!isElserService) throw illegalArgument('Error parsing service settings, model_id must be provided');

@@ -106,16 +106,31 @@ export class InferenceApi {
     if (!this.profile.services.includes(service)) throw badRequest(`Unknown service [${service}]`);
     const taskType = this.resolveTaskType(pathTaskType, config);
 
-    const { endpoint, warnings } = parseEndpointConfig(
-      { inferenceId, taskType, requestedService: service, profile: this.profile, defaultModelId: this.options.defaultModelId },
-      config,
-    );
-    if (this.isDefaultEndpointId(inferenceId)) {
-      throw badRequest(`[${inferenceId}] is a reserved inference ID. Cannot create a new inference endpoint with a reserved ID.`);
+    const collected: string[] = [];
+    const warnings = () => (this.profile.deprecationWarnings ? collected : []);
+    try {
+      const { endpoint } = parseEndpointConfig(
+        {
+          inferenceId,
+          taskType,
+          requestedService: service,
+          profile: this.profile,
+          defaultModelId: this.options.defaultModelId,
+          warnings: collected,
+        },
+        config,
+      );
+      if (this.isDefaultEndpointId(inferenceId)) {
+        throw badRequest(`[${inferenceId}] is a reserved inference ID. Cannot create a new inference endpoint with a reserved ID.`);
+      }
+      await this.options.registry.create(endpoint);
+      await this.startDeployment(endpoint, timeout ?? this.options.deploymentTimeout);
+      return { status: 200, body: this.endpointInfo(endpoint), warnings: warnings() };
+    } catch (error) {
+      // Elasticsearch sends the request's deprecation warnings with its error responses too.
+      if (error instanceof ElasticsearchException) throw error.withWarnings(warnings());
+      throw error;
     }
-    await this.options.registry.create(endpoint);
-    await this.startDeployment(endpoint, timeout ?? this.options.deploymentTimeout);
-    return { status: 200, body: this.endpointInfo(endpoint), warnings: this.profile.deprecationWarnings ? warnings : [] };
   }
 
   /** `ServiceUtils.resolveTaskType`: the path and body task types must agree. */
@@ -412,13 +427,21 @@ export function suggestFields(field: string, candidates: readonly string[]): str
 }
 
 export function levenshteinSimilarity(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  // Runs over every character of a request's unknown field or parameter name (a megabyte, for
+  // all the client cares): typed rows and plain comparisons, not Math.min, keep that linear and cheap.
+  const previous = new Int32Array(b.length + 1);
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
     let diagonal = previous[0];
     previous[0] = i;
+    const code = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
       const above = previous[j];
-      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const substitution = diagonal + (code === b.charCodeAt(j - 1) ? 0 : 1);
+      const deletion = above + 1;
+      const insertion = previous[j - 1] + 1;
+      previous[j] =
+        substitution < deletion ? (substitution < insertion ? substitution : insertion) : deletion < insertion ? deletion : insertion;
       diagonal = above;
     }
   }
