@@ -15,14 +15,24 @@ async function main(): Promise<void> {
   }
   const server = await start(options);
   process.stdout.write(`elser-mock listening on ${server.url}\n`);
-  const shutdown = () => {
+  let stopping = false;
+  // The first signal drains (see `--shutdown-grace-period`); a second one exits at once.
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`elser-mock: ${signal} while shutting down; exiting without waiting\n`);
+      process.exit(1);
+    }
+    stopping = true;
     server.close().then(
       () => process.exit(0),
-      () => process.exit(1),
+      (error: unknown) => {
+        process.stderr.write(`elser-mock: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
     );
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -26,11 +27,16 @@ import { TrainedModelsApi } from './ml/trained-models-api';
 import { deploymentEncoderFactory } from './model/deployment-encoders';
 import { ModelCache } from './model/repository';
 import { createLogger, Logger } from './observability/logger';
+import { logRequest } from './observability/request-log';
 
 export interface RunningServer {
   /** The base URL, e.g. `http://127.0.0.1:9200`. */
   url: string;
   port: number;
+  /**
+   * Stops listening, closes idle connections, waits for the requests in flight (answered with
+   * `Connection: close`) up to `shutdownGracePeriod`, closes what is left, then stops deployments.
+   */
   close(): Promise<void>;
 }
 
@@ -137,7 +143,9 @@ export async function start(startOptions: StartOptions = {}): Promise<RunningSer
     controller,
     profile,
     maxContentLength: options.maxContentLength,
+    security: options.security,
     onInternalError: (error) => logger.error({ err: error }, 'unexpected error while handling a request'),
+    onRequestEnd: logRequest(logger),
   });
   const server = app.listen(options.port, options.host);
   await new Promise<void>((resolve, reject) => {
@@ -150,19 +158,72 @@ export async function start(startOptions: StartOptions = {}): Promise<RunningSer
   url = `http://${host}:${port}`;
   logger.info({ url, esVersion: profile.esVersion }, 'server started');
 
+  // Requests being answered: a shutdown waits for them (up to the grace period) before it closes connections.
+  const inFlight = new Set<ServerResponse>();
+  let draining = false;
+  let drained: (() => void) | undefined;
+  server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
+    inFlight.add(response);
+    if (draining) response.setHeader('connection', 'close');
+    response.once('close', () => {
+      inFlight.delete(response);
+      if (inFlight.size === 0) drained?.();
+    });
+  });
+
   let closing: Promise<void> | undefined;
   return {
     url,
     port,
     close: () =>
       (closing ??= (async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        // As Elasticsearch's HTTP transport stops: no new connections, idle ones closed, and every
+        // further response says `Connection: close` so that its connection ends with it.
+        draining = true;
         scalers.stop();
-        await deployments.stopAll();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        for (const response of inFlight) if (!response.headersSent) response.setHeader('connection', 'close');
+        await waitForRequests(inFlight.size, options.shutdownGracePeriod.millis, (done) => (drained = done), logger);
+        server.closeAllConnections();
+        await closed;
+        if (await settlesWithin(deployments.stopAll(), DEPLOYMENTS_STOP_WAIT_MS)) logger.info('deployments stopped');
+        else logger.warn(`deployments still starting after ${DEPLOYMENTS_STOP_WAIT_MS}ms; not waiting for them any longer`);
         if (options.inMemory) await rm(cacheDir, { recursive: true, force: true });
       })()),
   };
+}
+
+/** How long a shutdown waits for deployments to stop; one still downloading its model would hold it up. */
+const DEPLOYMENTS_STOP_WAIT_MS = 10_000;
+
+/** Resolves once `onDrained`'s callback is called or the grace period (ms; -1 for none) has passed. */
+async function waitForRequests(
+  pending: number,
+  gracePeriodMs: number,
+  onDrained: (done: () => void) => void,
+  logger: Logger,
+): Promise<void> {
+  if (pending === 0 || gracePeriodMs === 0) return;
+  logger.info({ requests: pending }, 'shutting down: waiting for the requests in flight');
+  let timer: NodeJS.Timeout | undefined;
+  const finished = await new Promise<boolean>((resolve) => {
+    onDrained(() => resolve(true));
+    if (gracePeriodMs > 0) timer = setTimeout(() => resolve(false), gracePeriodMs);
+  });
+  clearTimeout(timer);
+  if (!finished) logger.warn(`shutdown grace period of ${gracePeriodMs}ms elapsed; closing the connections of requests still in flight`);
+}
+
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([
+    work.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]);
+  clearTimeout(timer);
+  return settled;
 }

@@ -25,6 +25,17 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions(['--console-proxy-timeout', '0'], {})).toThrow(ConfigurationError);
   });
 
+  it('reads the shutdown grace period as a time value, 10s by default, -1 for no limit', () => {
+    expect(resolveOptions([], {}).shutdownGracePeriod.millis).toBe(10_000);
+    expect(resolveOptions(['--shutdown-grace-period', '500ms'], {}).shutdownGracePeriod.millis).toBe(500);
+    expect(resolveOptions([], { ELSER_MOCK_SHUTDOWN_GRACE_PERIOD: '2m' }).shutdownGracePeriod.millis).toBe(120_000);
+    expect(resolveOptions(['--shutdown-grace-period=0'], {}).shutdownGracePeriod.millis).toBe(0);
+    expect(resolveOptions(['--shutdown-grace-period', '-1'], {}).shutdownGracePeriod.millis).toBe(-1);
+    expect(() => resolveOptions(['--shutdown-grace-period', '10'], {})).toThrow(
+      '--shutdown-grace-period must be a time value such as 30s or 500ms, got [10]',
+    );
+  });
+
   it('lets flags override ELSER_MOCK_* variables', () => {
     const options = resolveOptions(['--port', '0', '--es-version=9.1', '--in-memory'], {
       ELSER_MOCK_PORT: '9300',
@@ -37,5 +48,13 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions(['--es-version', '7.17'], {})).toThrow('--es-version must be one of [8.15, 9.1], got [7.17]');
     expect(() => resolveOptions(['--port', 'x'], {})).toThrow(ConfigurationError);
     expect(() => resolveOptions(['--nope'], {})).toThrow('unknown option [--nope]');
+  });
+
+  it('turns security on with --auth basic:USER:PASS and one or more --api-key, never echoing a secret back', () => {
+    expect(resolveOptions([], {}).security).toEqual({});
+    const options = resolveOptions(['--auth', 'basic:elastic:pa:ss', '--api-key', 'a2V5MQ=='], { ELSER_MOCK_API_KEY: 'a2V5MA==' });
+    expect(options.security).toEqual({ basic: { username: 'elastic', password: 'pa:ss' }, apiKeys: ['a2V5MA==', 'a2V5MQ=='] });
+    expect(() => resolveOptions(['--auth', 'bearer:s3cret'], {})).toThrow(new ConfigurationError('--auth must be basic:USER:PASS'));
+    expect(() => resolveOptions(['--api-key', ' '], {})).toThrow('--api-key must not be empty');
   });
 });

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { TimeValue } from '../java/time-value';
+import { parseBasicAuth, SecurityOptions } from '../http/security';
 import { ES_VERSIONS, EsVersion } from '../inference/profiles';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -32,6 +33,13 @@ export interface ServerOptions {
   scaleToZeroTime?: TimeValue;
   /** A deployment's `queue_capacity`: inferences waiting beyond it are rejected with 429. */
   queueCapacity: number;
+  /**
+   * `http.shutdown_grace_period`: how long a shutdown waits for requests in flight before it closes
+   * their connections; `-1` waits for as long as they take, `0` does not wait.
+   */
+  shutdownGracePeriod: TimeValue;
+  /** Credentials every request must carry (`--auth`, `--api-key`); none means security is off, as with `xpack.security.enabled: false`. */
+  security: SecurityOptions;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -47,6 +55,8 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   consoleProxyTimeout: 60_000,
   adaptiveInterval: TimeValue.ofMillis(10_000),
   queueCapacity: 10_000,
+  shutdownGracePeriod: TimeValue.ofMillis(10_000),
+  security: {},
 };
 
 export class ConfigurationError extends Error {}
@@ -128,6 +138,29 @@ const SPECS: OptionSpec[] = [
     flag: '--queue-capacity',
     env: 'ELSER_MOCK_QUEUE_CAPACITY',
     apply: (o, v) => (o.queueCapacity = integer('--queue-capacity', v, 1, 1_000_000)),
+  },
+  {
+    flag: '--shutdown-grace-period',
+    env: 'ELSER_MOCK_SHUTDOWN_GRACE_PERIOD',
+    apply: (o, v) => (o.shutdownGracePeriod = timeValue('--shutdown-grace-period', v)),
+  },
+  {
+    flag: '--auth',
+    env: 'ELSER_MOCK_AUTH',
+    apply: (o, v) => {
+      const basic = parseBasicAuth(v);
+      // The value is a secret: the message does not repeat it.
+      if (!basic) throw new ConfigurationError('--auth must be basic:USER:PASS');
+      o.security = { ...o.security, basic };
+    },
+  },
+  {
+    flag: '--api-key',
+    env: 'ELSER_MOCK_API_KEY',
+    apply: (o, v) => {
+      if (v.trim() === '') throw new ConfigurationError('--api-key must not be empty');
+      o.security = { ...o.security, apiKeys: [...(o.security.apiKeys ?? []), v.trim()] };
+    },
   },
   { flag: '--model-repository', env: 'ELSER_MOCK_MODEL_REPOSITORY', apply: (o, v) => (o.modelRepository = v) },
   {

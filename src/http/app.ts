@@ -1,5 +1,6 @@
 import express from 'express';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, Server, ServerResponse, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ElasticsearchException } from '../errors/elasticsearch-exception';
 import type { ActionResult } from '../inference/inference-api';
 import type { BehaviourProfile } from '../inference/profiles';
@@ -8,13 +9,27 @@ import { prettyJson } from './json-output';
 import { checkCompatibleVersion, parseMediaType, responseContentType } from './media-type';
 import { ForeignHandler, RestController, RouteError } from './rest-controller';
 import { HttpMethod, RestRequest } from './rest-request';
+import { authenticate, SecurityOptions } from './security';
 
 export interface HttpAppOptions {
   controller: RestController;
   profile: BehaviourProfile;
   /** `http.max_content_length`, in bytes. */
   maxContentLength: number;
+  /** Credentials every request must carry; security is off without any. */
+  security?: SecurityOptions;
   onInternalError?: (error: unknown) => void;
+  /** Called once per request, when its response is sent or its connection closes. */
+  onRequestEnd?: (entry: RequestLogEntry) => void;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  /** 0 when the connection closed before a response was sent. */
+  status: number;
+  durationMs: number;
 }
 
 interface Reply {
@@ -26,6 +41,9 @@ interface Reply {
 const KNOWN_METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'TRACE', 'CONNECT'];
 
 class BodyTooLarge extends Error {}
+
+/** The client went away before its body arrived: there is nobody to answer. */
+class RequestAborted extends Error {}
 
 function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
@@ -44,8 +62,14 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
       }
     });
     request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
+    request.on('error', () => reject(new RequestAborted()));
   });
+}
+
+/** The query string as Elasticsearch reads it: everything after the first `?`, whatever the URI looks like. */
+function queryParameters(uri: string): URLSearchParams {
+  const start = uri.indexOf('?');
+  return new URLSearchParams(start < 0 ? '' : uri.slice(start + 1));
 }
 
 /** Wraps an unexpected failure the way Elasticsearch reports an unhandled exception. */
@@ -65,10 +89,191 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  app.use((req, res) => {
-    void handle(req, res, options);
-  });
+  const listener = (req: IncomingMessage, res: ServerResponse) => dispatch(req, res, options);
+  app.use(listener);
+  // Express's router skips a request whose URI has no path it can parse (`GET http://`), and
+  // Node's defaults answer what its parser refuses without Elasticsearch's envelope: the
+  // server this app listens with hands every request to the handler and answers parse
+  // failures itself.
+  app.listen = ((...args: Parameters<Server['listen']>) =>
+    createElasticsearchHttpServer(listener, options).listen(...args)) as express.Express['listen'];
   return app;
+}
+
+/** Node's HTTP server configured as Elasticsearch's HTTP transport behaves. */
+function createElasticsearchHttpServer(listener: (req: IncomingMessage, res: ServerResponse) => void, options: HttpAppOptions): Server {
+  // Responses not yet sent, per connection: a parse error behind them is answered after them.
+  const unanswered = new WeakMap<Duplex, Set<ServerResponse>>();
+  const tracked = (req: IncomingMessage, res: ServerResponse) => {
+    const responses = unanswered.get(req.socket) ?? new Set<ServerResponse>();
+    unanswered.set(req.socket, responses);
+    responses.add(res);
+    res.once('close', () => responses.delete(res));
+    listener(req, res);
+  };
+  // Netty requires no Host header; `http.max_header_size` is 16kb.
+  const server = createServer({ requireHostHeader: false, maxHeaderSize: MAX_HEADER_SIZE }, tracked);
+  server.on('clientError', (error: ClientError, socket: Duplex) => {
+    if (!socket.writable || CLIENT_GONE.includes(error.code ?? '')) {
+      socket.destroy();
+      return;
+    }
+    // hapi answers what Node's parser refuses with a bare 400, whatever the route.
+    const foreign = options.controller.foreign(refusedRequestPath(error.rawPacket, error.bytesParsed ?? 0)) !== undefined;
+    const reply = clientErrorReply(error, options);
+    const pending = [...(unanswered.get(socket) ?? [])];
+    // A request whose body failed to parse is answered with the failure; its handler waits
+    // for a body that will not come, until the connection closes.
+    const broken = pending.find((res) => !res.req.complete && !res.headersSent);
+    if (broken && !foreign) {
+      broken.setHeader('connection', 'close');
+      writeReply(broken.req, broken, reply, 'application/json');
+      return;
+    }
+    const answer = () => {
+      if (!socket.writable) return;
+      if (foreign) socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+      else writeRawReply(socket, reply);
+    };
+    const before = pending.filter((res) => res !== broken);
+    if (before.length === 0) answer();
+    else void Promise.all(before.map((res) => new Promise((resolve) => res.once('close', resolve)))).then(answer);
+  });
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => answerConnect(req, socket, tracked));
+  return server;
+}
+
+const MAX_HEADER_SIZE = 16 * 1024;
+/** `http.max_initial_line_length`. */
+const MAX_INITIAL_LINE_LENGTH = 4096;
+
+function dispatch(req: IncomingMessage, res: ServerResponse, options: HttpAppOptions): void {
+  if (options.onRequestEnd) {
+    const started = performance.now();
+    const onRequestEnd = options.onRequestEnd;
+    res.once('close', () =>
+      onRequestEnd({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        status: res.headersSent ? res.statusCode : 0,
+        durationMs: performance.now() - started,
+      }),
+    );
+  }
+  handle(req, res, options).catch((error: unknown) => {
+    options.onInternalError?.(error);
+    if (res.headersSent) res.destroy();
+    else writeReply(req, res, { status: 500, json: JSON.stringify(internalError(error).toJSON()) }, 'application/json');
+  });
+}
+
+/**
+ * The connection ended or reset mid-request, or the request never completed in time:
+ * Netty closes such a channel without answering.
+ */
+const CLIENT_GONE = ['ECONNRESET', 'EPIPE', 'HPE_INVALID_EOF_STATE', 'ERR_HTTP_REQUEST_TIMEOUT'];
+
+interface ClientError extends Error {
+  code?: string;
+  rawPacket?: Buffer;
+  bytesParsed?: number;
+}
+
+/**
+ * What Elasticsearch answers for a request its HTTP decoder could not read: the decoder's
+ * exception as a 400 envelope (`RestController.dispatchBadRequest`), or, for a method it does
+ * not know, the 405 of `handleUnsupportedHttpMethod`.
+ */
+function clientErrorReply(error: ClientError, options: HttpAppOptions): Reply {
+  if (error.code === 'HPE_INVALID_METHOD') {
+    const method = REQUEST_LINE.exec(lineAround(error.rawPacket, error.bytesParsed ?? 0));
+    if (method) return routeReply(options.controller.unknownMethod(method[1], method[2].split('?')[0]));
+  }
+  const requestLine = lineAround(error.rawPacket, 0);
+  const method = REQUEST_LINE.exec(requestLine);
+  let exception: ElasticsearchException;
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    exception =
+      method && requestLine.length > MAX_INITIAL_LINE_LENGTH
+        ? new ElasticsearchException(400, 'too_long_http_line_exception', `An HTTP line is larger than ${MAX_INITIAL_LINE_LENGTH} bytes.`)
+        : new ElasticsearchException(400, 'too_long_http_header_exception', `HTTP header is larger than ${MAX_HEADER_SIZE} bytes.`);
+  } else {
+    // UNCONFIRMED: Netty words its decoder failures differently; the parser's own reason is given.
+    exception = new ElasticsearchException(400, 'illegal_argument_exception', `invalid HTTP request: ${error.message}`);
+  }
+  return { status: 400, json: JSON.stringify(exception.toJSON()) };
+}
+
+/** Writes a reply straight to a connection no response object owns, then closes it. */
+function writeRawReply(socket: Duplex, reply: Reply): void {
+  const json = reply.json ?? '';
+  const lines = [
+    `HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status] ?? ''}`,
+    'X-elastic-product: Elasticsearch',
+    ...Object.entries(reply.headers ?? {}).map(([name, value]) => `${name}: ${Array.isArray(value) ? value.join(', ') : value}`),
+    'content-type: application/json',
+    `content-length: ${Buffer.byteLength(json)}`,
+    'connection: close',
+  ];
+  socket.end(`${lines.join('\r\n')}\r\n\r\n${json}`);
+}
+
+// The target is whatever lies between the spaces: raw bytes over 0x7f read as latin1, and some of those count as \s.
+const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([^ ]+)(?: |$)/;
+const COMPLETE_REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([^ ]+) HTTP\/\d\.\d$/;
+const isTokenByte = (byte: number) => /[!#$%&'*+\-.^_`|~0-9A-Za-z]/.test(String.fromCharCode(byte));
+
+/**
+ * The path of the request the parser stopped in: the request line at or before where it
+ * stopped, within the same head (the bytes may hold the requests before it on the connection).
+ */
+function refusedRequestPath(rawPacket: Buffer | undefined, offset: number): string {
+  if (!rawPacket || rawPacket.length === 0) return '';
+  let lineEnd = rawPacket.indexOf('\n', Math.min(Math.max(offset, 0), rawPacket.length - 1));
+  if (lineEnd < 0) lineEnd = rawPacket.length;
+  while (lineEnd > 0) {
+    const lineStart = rawPacket.lastIndexOf('\n', lineEnd - 1) + 1;
+    const line = rawPacket.subarray(lineStart, lineEnd).toString('latin1').replace(/\r$/, '');
+    // An empty line ends the head of a request before this one.
+    if (line === '' && lineStart > 0) return '';
+    // A line that starts a head may be a request line the parser refused (`Bad Header: x` is no request line).
+    const startsHead = lineStart === 0 || rawPacket.subarray(Math.max(0, lineStart - 4), lineStart).toString('latin1') === '\r\n\r\n';
+    const request = (startsHead ? REQUEST_LINE : COMPLETE_REQUEST_LINE).exec(line);
+    if (request) return request[2].split('?')[0];
+    lineEnd = lineStart - 1;
+  }
+  return '';
+}
+
+/**
+ * The line of the refused bytes that holds `offset`, from the start of the token there: the
+ * parser reports where it stopped, which for a method it does not know is inside the method,
+ * and the bytes may begin with the requests before it on the connection.
+ */
+function lineAround(rawPacket: Buffer | undefined, offset: number): string {
+  if (!rawPacket || rawPacket.length === 0) return '';
+  let start = Math.min(Math.max(offset, 0), rawPacket.length - 1);
+  while (start > 0 && isTokenByte(rawPacket[start - 1])) start--;
+  const end = rawPacket.indexOf('\r\n', start);
+  return rawPacket.subarray(start, end < 0 ? rawPacket.length : end).toString('latin1');
+}
+
+/**
+ * `CONNECT` is one of Elasticsearch's methods like any other (it answers 405 or 400 for it),
+ * while Node hands it to a tunnel handler: the request is answered here, then the connection closes.
+ */
+function answerConnect(req: IncomingMessage, socket: Duplex, listener: (req: IncomingMessage, res: ServerResponse) => void): void {
+  const res = new ServerResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket as Parameters<ServerResponse['assignSocket']>[0]);
+  res.once('finish', () => {
+    res.detachSocket(socket as Parameters<ServerResponse['detachSocket']>[0]);
+    socket.end();
+  });
+  // The tunnel's bytes are not a body: the request ends with its headers.
+  if (!req.complete) req.push(null);
+  listener(req, res);
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: HttpAppOptions): Promise<void> {
@@ -78,7 +283,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpAp
     await handleForeign(req, res, foreign, options);
     return;
   }
-  const query = new URL(uri, 'http://localhost').searchParams;
+  const query = queryParameters(uri);
   const format = { pretty: query.has('pretty') && query.get('pretty') !== 'false', filterPath: query.get('filter_path') ?? undefined };
   const major = Number(options.profile.version.number.split('.')[0]);
   let contentType = 'application/json';
@@ -87,10 +292,20 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpAp
     contentType = responseContentType(header(req, 'accept'), major);
     reply = await respond(req, uri, query, options, format);
   } catch (error) {
+    if (error instanceof RequestAborted) {
+      res.destroy();
+      return;
+    }
     reply = errorReply(error, options, format);
   }
+  writeReply(req, res, reply, contentType);
+}
+
+function writeReply(req: IncomingMessage, res: ServerResponse, reply: Reply, contentType: string): void {
   res.statusCode = reply.status;
   res.setHeader('X-elastic-product', 'Elasticsearch');
+  const opaqueId = header(req, 'x-opaque-id');
+  if (opaqueId !== undefined) res.setHeader('X-Opaque-Id', opaqueId);
   for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
   if (reply.json === undefined) {
     res.setHeader('content-length', '0');
@@ -131,10 +346,10 @@ async function respond(
   options: HttpAppOptions,
   format: { pretty: boolean; filterPath?: string },
 ): Promise<Reply> {
+  // Elasticsearch authenticates on the request's headers, before it reads the body or looks for a handler.
+  authenticate(options.security ?? {}, header(req, 'authorization'), uri);
   const method = (req.method ?? 'GET').toUpperCase();
-  if (!KNOWN_METHODS.includes(method)) {
-    return routeReply(new RouteError(405, `Unexpected http method: ${method}`));
-  }
+  if (!KNOWN_METHODS.includes(method)) return routeReply(options.controller.unknownMethod(method, uri.split('?')[0]));
   const major = Number(options.profile.version.number.split('.')[0]);
   const accept = header(req, 'accept');
   const acceptType = parseMediaType(accept);
@@ -197,12 +412,15 @@ function render(body: unknown, format: { pretty: boolean; filterPath?: string })
   return format.pretty ? `${prettyJson(filtered)}\n` : JSON.stringify(filtered);
 }
 
+/** Deprecation warnings as Elasticsearch's `Warning` header values. */
+function warningHeader(messages: readonly string[], profile: BehaviourProfile): string[] {
+  const agent = `Elasticsearch-${profile.version.number}-${profile.version.build_hash}`;
+  return messages.map((message) => `299 ${agent} "${message.replace(/["\\]/g, '\\$&')}"`);
+}
+
 function resultReply(result: ActionResult, profile: BehaviourProfile, format: { pretty: boolean; filterPath?: string }): Reply {
   const headers: Record<string, string | string[]> = {};
-  if (result.warnings && result.warnings.length > 0) {
-    const agent = `Elasticsearch-${profile.version.number}-${profile.version.build_hash}`;
-    headers.Warning = result.warnings.map((message) => `299 ${agent} "${message.replace(/["\\]/g, '\\$&')}"`);
-  }
+  if (result.warnings && result.warnings.length > 0) headers.Warning = warningHeader(result.warnings, profile);
   if (result.rawJson !== undefined) {
     const json = format.pretty || format.filterPath ? render(JSON.parse(result.rawJson), format) : result.rawJson;
     return { status: result.status, json, headers };
@@ -220,5 +438,8 @@ function errorReply(error: unknown, options: HttpAppOptions, format: { pretty: b
     options.onInternalError?.(error);
     exception = internalError(error);
   }
-  return { status: exception.status, json: render(exception.toJSON(), { pretty: format.pretty }) };
+  const headers: Record<string, string | string[]> = { ...exception.extra.headers };
+  if (exception.extra.warnings && exception.extra.warnings.length > 0)
+    headers.Warning = warningHeader(exception.extra.warnings, options.profile);
+  return { status: exception.status, json: render(exception.toJSON(), { pretty: format.pretty }), headers };
 }

@@ -15,3 +15,25 @@ describe('filter_path', () => {
     expect(applyFilterPath(body, 'nothing')).toEqual({});
   });
 });
+
+describe('filter_path wildcards', () => {
+  const body = { max_number_of_allocations: 1, chunking_settings: { strategy: 'sentence' } };
+
+  it('matches a run of stars like one star', () => {
+    expect(applyFilterPath(body, 'max**of**')).toEqual({ max_number_of_allocations: 1 });
+    expect(applyFilterPath(body, 'chunk*_*.str*')).toEqual({ chunking_settings: { strategy: 'sentence' } });
+  });
+
+  it('treats regular-expression characters literally', () => {
+    expect(applyFilterPath({ 'a.b': 1, 'a+b': 2, ab: 3 }, 'a+b')).toEqual({ 'a+b': 2 });
+    expect(applyFilterPath({ '(x)': 1, x: 2 }, '(x)')).toEqual({ '(x)': 1 });
+  });
+
+  // A pattern with many consecutive stars once became a backtracking regular expression:
+  // `GET /_inference?filter_path=***************x` kept the event loop busy for minutes.
+  it('answers at once for a pattern of many stars that does not match', () => {
+    const started = Date.now();
+    expect(applyFilterPath(body, `${'*'.repeat(40)}x,${'*a'.repeat(40)}z`)).toEqual({});
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});

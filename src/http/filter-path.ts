@@ -1,3 +1,5 @@
+import { simpleMatch } from '../java/simple-match';
+
 /**
  * Elasticsearch's `filter_path`: comma-separated dotted paths whose segments may
  * hold `*` wildcards; a leading `-` excludes.
@@ -15,14 +17,7 @@ export function applyFilterPath(body: unknown, filterPath: string | undefined): 
   return result ?? {};
 }
 
-const matches = (pattern: string, name: string) =>
-  pattern === '*' ||
-  new RegExp(
-    `^${pattern
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  ).test(name);
+const matches = (pattern: string, name: string) => simpleMatch(pattern, name);
 
 function include(value: unknown, paths: string[][]): unknown {
   if (paths.some((p) => p.length === 0)) return value;

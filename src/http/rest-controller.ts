@@ -79,11 +79,7 @@ export class RestController {
   }
 
   resolve(method: HttpMethod, rawPath: string, uri: string): DispatchTarget {
-    const segments = splitPath(rawPath).map(safeDecode);
-    const matches = this.routes
-      .map((route) => ({ route, params: matchSegments(route.segments, segments) }))
-      .filter((m): m is { route: Route; params: Record<string, string> } => m.params !== undefined)
-      .sort((a, b) => specificity(b.route) - specificity(a.route));
+    const matches = this.matches(rawPath);
     if (matches.length === 0) throw new RouteError(400, `no handler found for uri [${uri}] and method [${method}]`);
     const allowed = METHOD_ORDER.filter((m) => matches.some(({ route }) => route.method === m));
     if (method === 'OPTIONS') throw new RouteError(200, '', allowed);
@@ -92,6 +88,25 @@ export class RestController {
       throw new RouteError(405, `Incorrect HTTP method for uri [${uri}] and method [${method}], allowed: [${allowed.join(', ')}]`, allowed);
     }
     return { pathParams: match.params, handler: match.route.handler, parameters: match.route.parameters };
+  }
+
+  /**
+   * `RestController.handleUnsupportedHttpMethod` for a method Elasticsearch does not know
+   * (`RestRequest.Method` has no such constant): 405 with the path's methods, if it has any.
+   */
+  unknownMethod(method: string, rawPath: string): RouteError {
+    const matches = this.matches(rawPath);
+    const allowed = METHOD_ORDER.filter((m) => matches.some(({ route }) => route.method === m));
+    if (allowed.length === 0) return new RouteError(405, `Unexpected http method: ${method}`);
+    return new RouteError(405, `Unexpected http method: ${method}, allowed: [${allowed.join(', ')}]`, allowed);
+  }
+
+  private matches(rawPath: string): { route: Route; params: Record<string, string> }[] {
+    const segments = splitPath(rawPath).map(safeDecode);
+    return this.routes
+      .map((route) => ({ route, params: matchSegments(route.segments, segments) }))
+      .filter((m): m is { route: Route; params: Record<string, string> } => m.params !== undefined)
+      .sort((a, b) => specificity(b.route) - specificity(a.route));
   }
 
   /** Prepares the request, then refuses parameters nobody read, then runs the action. */

@@ -1,13 +1,7 @@
 import { resourceNotFound } from '../errors/elasticsearch-exception';
+import { simpleMatch } from '../java/simple-match';
 
 const isWildcard = (token: string) => token.includes('*');
-const toRegExp = (pattern: string) =>
-  new RegExp(
-    `^${pattern
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
 
 /**
  * Elasticsearch's id expressions for ML resources: comma-separated ids and
@@ -26,8 +20,7 @@ export function matchIds<T>(expression: string | undefined, items: readonly T[],
   }
   const matched = new Set<T>();
   for (const token of tokens) {
-    const pattern = toRegExp(token);
-    const hits = items.filter((item) => idsOf(item).some((id) => pattern.test(id)));
+    const hits = items.filter((item) => idsOf(item).some((id) => simpleMatch(token, id)));
     if (hits.length === 0 && (!isWildcard(token) || !allowNoMatch)) throw missing(token);
     hits.forEach((hit) => matched.add(hit));
   }

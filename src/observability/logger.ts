@@ -8,6 +8,19 @@ export function createLogger(level: LogLevel): Logger {
   return pino({
     level,
     base: { name: 'elser-mock' },
-    redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.apiKey', '*.password'], censor: '[REDACTED]' },
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers["es-client-authentication"]',
+        'req.headers.cookie',
+        'headers.authorization',
+        'security',
+        '*.security',
+        '*.apiKey',
+        '*.apiKeys',
+        '*.password',
+      ],
+      censor: '[REDACTED]',
+    },
   });
 }

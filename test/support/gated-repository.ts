@@ -3,12 +3,17 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 
-/** Serves a model repository directory; the model file's second half waits for `release()`. */
+/**
+ * Serves a model repository directory; the model file's second half waits for
+ * `release()`. `Range: bytes=<start>-` requests for the model are answered 206.
+ */
 export class GatedRepositoryServer {
   private server?: Server;
   private opened!: () => void;
   readonly gate = new Promise<void>((resolve) => (this.opened = resolve));
   modelRequests = 0;
+  /** The `Range` header of each model request (undefined when it had none). */
+  readonly modelRanges: (string | undefined)[] = [];
 
   constructor(private readonly directory: string) {}
 
@@ -27,10 +32,22 @@ export class GatedRepositoryServer {
         return;
       }
       this.modelRequests++;
-      res.writeHead(200, { 'content-length': body.length });
-      res.write(body.subarray(0, body.length >> 1));
+      const range = req.headers.range;
+      this.modelRanges.push(range);
+      const start = Number(/^bytes=(\d+)-$/.exec(range ?? '')?.[1] ?? 0);
+      if (start >= body.length) {
+        res.writeHead(416, { 'content-range': `bytes */${body.length}` }).end();
+        return;
+      }
+      if (start > 0) {
+        res.writeHead(206, { 'content-length': body.length - start, 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` });
+      } else {
+        res.writeHead(200, { 'content-length': body.length });
+      }
+      const held = Math.max(start, body.length >> 1);
+      res.write(body.subarray(start, held));
       await this.gate;
-      res.end(body.subarray(body.length >> 1));
+      res.end(body.subarray(held));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/`;
