@@ -113,6 +113,9 @@ function createElasticsearchHttpServer(listener: (req: IncomingMessage, res: Ser
   };
   // Netty requires no Host header; `http.max_header_size` is 16kb.
   const server = createServer({ requireHostHeader: false, maxHeaderSize: MAX_HEADER_SIZE }, tracked);
+  // Elasticsearch keeps an idle connection open until the client closes it (`http.read_timeout`
+  // is 0); Node's 5 s default would close pooled keep-alive sockets under clients about to reuse them.
+  server.keepAliveTimeout = 0;
   server.on('clientError', (error: ClientError, socket: Duplex) => {
     if (!socket.writable || CLIENT_GONE.includes(error.code ?? '')) {
       socket.destroy();

@@ -16,10 +16,11 @@ import { ProbeReading, readProbe, WITH_PROBE } from '../support/server-probe';
  * CI runs a small size; LOAD_SECONDS, LOAD_CLIENTS and LOAD_SEED make a run
  * longer, wider or a replay.
  */
-const SECONDS = Number(process.env.LOAD_SECONDS ?? 16);
+const SECONDS = Number(process.env.LOAD_SECONDS ?? 20);
 const CLIENTS = Number(process.env.LOAD_CLIENTS ?? 200);
 const SEED = Number(process.env.LOAD_SEED ?? 0x5eed);
-const WARM_UP_SECONDS = Math.min(6, SECONDS / 3);
+/** Long enough for the allocator and the memory arenas to reach the sizes the mix of batches needs. */
+const WARM_UP_SECONDS = Math.min(8, SECONDS * 0.4);
 /** Inputs waiting per deployment before 429s: low enough for the clients to reach it. */
 const QUEUE_CAPACITY = 48;
 /** Own endpoints alive at once, over all clients: each one is a deployment with a worker thread. */
