@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { OnnxSparseEncoder } from '../onnx-sparse-encoder';
 import { AllocationPool, BatchCompleted } from './allocation-pool';
@@ -172,5 +173,93 @@ describe('AllocationPool sizing', () => {
       { status: 'rejected', reason: canceled },
       { status: 'rejected', reason: canceled },
     ]);
+  });
+});
+
+describe('AllocationPool runs', () => {
+  test('a batch split into runs of a few padded tokens answers exactly as one run of the whole batch', async () => {
+    // 5 to 20 word pieces each: runs of two rows padded to the longest.
+    const inputs = Array.from({ length: 10 }, (_, i) => `${vocabulary[7000 + i]} `.repeat(3 + 5 * (i % 4)));
+    const [pool, reference] = await Promise.all([
+      AllocationPool.start({
+        model: modelPath,
+        vocabulary,
+        numberOfAllocations: 1,
+        threadsPerAllocation: 1,
+        sessionOptions: { maxRunTokens: 40 },
+      }),
+      OnnxSparseEncoder.load({ modelPath, vocabulary, threads: 1 }),
+    ]);
+    try {
+      const [fromPool, fromReference] = await Promise.all([pool.encode(inputs), reference.encode(inputs)]);
+      expect(fromPool).toEqual(fromReference);
+    } finally {
+      await Promise.all([pool.close(), reference.close()]);
+    }
+  });
+});
+
+describe('AllocationPool shared weights', () => {
+  test('allocations mapping one shared copy of the model answer exactly as a private session does; the copy goes with the pool', async () => {
+    const [pool, reference] = await Promise.all([
+      AllocationPool.start({
+        model: modelPath,
+        vocabulary,
+        numberOfAllocations: 2,
+        threadsPerAllocation: 1,
+        sessionOptions: { sharedWeights: true },
+      }),
+      OnnxSparseEncoder.load({ modelPath, vocabulary, threads: 1 }),
+    ]);
+    let shared: string | undefined;
+    try {
+      shared = pool.sharedModelPath;
+      expect(shared).toBeDefined();
+      expect(path.dirname(shared!).startsWith(tmpdir())).toBe(true);
+      expect(existsSync(shared!)).toBe(true);
+      const inputs = [...SENTENCES, ...inputsAbout(15)];
+      const [fromPool, fromReference] = await Promise.all([pool.encode(inputs), reference.encode(inputs)]);
+      expect(fromPool).toEqual(fromReference);
+      await pool.setAllocations(3);
+      await expect(pool.encode(SENTENCES)).resolves.toEqual(await reference.encode(SENTENCES));
+    } finally {
+      await Promise.all([pool.close(), reference.close()]);
+    }
+    expect(existsSync(path.dirname(shared!))).toBe(false);
+  });
+
+  test('a model this small loads privately by default, and never when sharing is off', async () => {
+    for (const sessionOptions of [{}, { sharedWeights: false }]) {
+      const pool = await AllocationPool.start({
+        model: modelPath,
+        vocabulary,
+        numberOfAllocations: 2,
+        threadsPerAllocation: 1,
+        sessionOptions,
+      });
+      try {
+        await expect(pool.encode(['private'])).resolves.toHaveLength(1);
+        expect(pool.sharedModelPath).toBeUndefined();
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+
+  test('a model given as bytes is written for sharing too', async () => {
+    const bytes = new Uint8Array(readFileSync(modelPath));
+    const pool = await AllocationPool.start({
+      model: bytes,
+      vocabulary,
+      numberOfAllocations: 2,
+      threadsPerAllocation: 1,
+      sessionOptions: { sharedWeights: true },
+    });
+    try {
+      expect(pool.sharedModelPath).toBeDefined();
+      await expect(pool.encode(SENTENCES)).resolves.toHaveLength(SENTENCES.length);
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -1,9 +1,12 @@
+import { promises as fs } from 'node:fs';
 import type { SparseEmbedding, SparseEncoder } from '../../inference/sparse-embedding';
 import { BUILTIN_SIGNATURE, type SparseModelSignature } from '../sparse-model-signature';
 import { BertWordPieceTokenizer, type Encoding, type TokenizationOptions } from '../tokenizer';
 import { processStopping } from './inference-errors';
 import { type AllocationState, type AllocationStats, ModelAllocation } from './model-allocation';
-import type { AllocationSessionOptions, RunTiming, TokenBatch, WorkerInit } from './protocol';
+import type { AllocationSessionOptions, ModelSource, RunTiming, TokenBatch, WorkerInit } from './protocol';
+import { DEFAULT_MAX_RUN_TOKENS } from './session-options';
+import { deriveSharedModel, type SharedModel } from './shared-model';
 import { sanitizedVocabulary, toSparseEmbedding } from './text-expansion';
 import { EMBEDDING_MAX_BATCH_SIZE, packBatch, splitIntoBatches } from './token-batches';
 
@@ -81,6 +84,10 @@ export class AllocationPool implements SparseEncoder {
   private readonly crashTimes: number[] = [];
   private target = 0;
   private errorCount = 0;
+  /** The model file the allocations map, once written; see `AllocationSessionOptions.sharedWeights`. */
+  private sharedModel?: Promise<SharedModel | undefined>;
+  private sharesWeights?: Promise<boolean>;
+  private sharedModelFile?: string;
   /** Why the pool has no allocation left and none coming; cleared when one starts. */
   private failure?: unknown;
   private closing?: Promise<void>;
@@ -115,6 +122,11 @@ export class AllocationPool implements SparseEncoder {
 
   get numberOfAllocations(): number {
     return this.target;
+  }
+
+  /** The model file the allocations share, once written; see `AllocationSessionOptions.sharedWeights`. */
+  get sharedModelPath(): string | undefined {
+    return this.sharedModelFile;
   }
 
   /** The allocations counted toward the target. */
@@ -176,6 +188,7 @@ export class AllocationPool implements SparseEncoder {
       const all = [...this.members, ...this.retiring.keys()];
       this.members.clear();
       await Promise.all(all.map((allocation) => allocation.stop()));
+      await (await this.sharedModel)?.remove();
     })();
     return this.closing;
   }
@@ -194,29 +207,41 @@ export class AllocationPool implements SparseEncoder {
   }
 
   /**
-   * The next job, joined by later queued jobs of other requests while they fit
-   * in one batch and are of similar length, so that short concurrent queries
-   * share a model call without padding each other much.
+   * The oldest job, joined by queued jobs of other requests of similar length
+   * (within a factor of two of its longest input) while they fit in one batch
+   * and in one run (`maxRunTokens` padded tokens). Candidates closest in length
+   * go first, so that a batch pads its rows as little as possible: padding is
+   * computed like any other token, and short queries gain from sharing a model
+   * call only as long as it does not become compute-bound on padding.
    */
   private takeJobs(): Job[] {
     const first = this.queue.shift()!;
     if (first.request.failed) return [];
     const jobs = [first];
     if (this.options.dynamicBatching === false) return jobs;
-    let inputs = first.encodings.length;
     const length = longestInput(first);
-    for (let i = 0; i < this.queue.length && inputs < EMBEDDING_MAX_BATCH_SIZE;) {
-      const candidate = this.queue[i];
-      const candidateLength = longestInput(candidate);
-      const fits = inputs + candidate.encodings.length <= EMBEDDING_MAX_BATCH_SIZE;
-      if (!candidate.request.failed && fits && candidateLength <= 2 * length && length <= 2 * candidateLength) {
-        this.queue.splice(i, 1);
-        jobs.push(candidate);
-        inputs += candidate.encodings.length;
-      } else {
-        i++;
-      }
+    const budget = this.options.sessionOptions?.maxRunTokens ?? DEFAULT_MAX_RUN_TOKENS;
+    const candidates: { job: Job; longest: number; position: number }[] = [];
+    for (let position = 0; position < Math.min(this.queue.length, BATCHING_LOOKAHEAD); position++) {
+      const job = this.queue[position];
+      const longest = longestInput(job);
+      if (!job.request.failed && longest <= 2 * length && length <= 2 * longest) candidates.push({ job, longest, position });
     }
+    candidates.sort((a, b) => Math.abs(a.longest - length) - Math.abs(b.longest - length) || a.position - b.position);
+    let inputs = first.encodings.length;
+    let width = length;
+    const taken: number[] = [];
+    for (const candidate of candidates) {
+      if (inputs >= EMBEDDING_MAX_BATCH_SIZE) break;
+      const count = candidate.job.encodings.length;
+      const padded = Math.max(width, candidate.longest);
+      if (inputs + count > EMBEDDING_MAX_BATCH_SIZE || (inputs + count) * padded > budget) continue;
+      taken.push(candidate.position);
+      jobs.push(candidate.job);
+      inputs += count;
+      width = padded;
+    }
+    for (const position of taken.sort((a, b) => b - a)) this.queue.splice(position, 1);
     return jobs;
   }
 
@@ -260,7 +285,10 @@ export class AllocationPool implements SparseEncoder {
     const allocation = new ModelAllocation(this.init, { onDead: (dead, reason) => this.onDead(dead, reason) });
     this.members.add(allocation);
     try {
-      await allocation.start();
+      const source = await this.sourceFor();
+      // Removed or closed while the shared model was being written: it never starts.
+      if (!this.members.has(allocation) || this.closing) return;
+      await allocation.start(source);
     } catch (error) {
       // Not a member any more: removed or closed while loading, which is no failure.
       if (!this.members.delete(allocation)) return;
@@ -269,6 +297,20 @@ export class AllocationPool implements SparseEncoder {
     }
     this.failure = undefined;
     this.dispatch();
+  }
+
+  /**
+   * What an allocation loads: the shared model when weights are shared (it
+   * is written the first time one is needed), otherwise or if it cannot be
+   * written the model the pool was given.
+   */
+  private async sourceFor(): Promise<ModelSource | undefined> {
+    this.sharesWeights ??= sharesWeights(this.options.model, this.options.sessionOptions?.sharedWeights);
+    if (!(await this.sharesWeights) || this.closing) return undefined;
+    this.sharedModel ??= deriveSharedModel(this.init).catch(() => undefined);
+    const shared = await this.sharedModel;
+    this.sharedModelFile = shared?.modelPath;
+    return shared ? { modelPath: shared.modelPath, model: undefined } : undefined;
   }
 
   /** Loading allocations go first, then idle ones, then busy ones. */
@@ -309,6 +351,18 @@ export class AllocationPool implements SparseEncoder {
       job.reject(error);
     }
   }
+}
+
+/** How many queued jobs the batching looks through for companions of the oldest. */
+const BATCHING_LOOKAHEAD = 64;
+
+/** Models smaller than this load privately unless `sharedWeights` says otherwise: a second load costs more than they would save. */
+export const SHARED_WEIGHTS_MIN_BYTES = 64 * 1024 * 1024;
+
+async function sharesWeights(model: string | Uint8Array, option: boolean | undefined): Promise<boolean> {
+  if (option !== undefined) return option;
+  const size = typeof model === 'string' ? ((await fs.stat(model).catch(() => undefined))?.size ?? 0) : model.byteLength;
+  return size >= SHARED_WEIGHTS_MIN_BYTES;
 }
 
 const longestInput = (job: Job) => job.encodings.reduce((longest, encoding) => Math.max(longest, encoding.ids.length), 0);

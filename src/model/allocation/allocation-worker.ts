@@ -1,8 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InferenceSession } from 'onnxruntime-node';
-import { buildFeeds } from './feeds';
+import type { SparseVector } from '../sparse-model-signature';
+import { buildFeeds, runSlices } from './feeds';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
-import { sessionOptionsFor } from './session-options';
+import { DEFAULT_MAX_RUN_TOKENS, sessionOptionsFor } from './session-options';
 import { rowsFromOutputs } from './sparse-rows';
 
 /*
@@ -42,11 +43,13 @@ async function serve(port: NonNullable<typeof parentPort>, init: WorkerInit): Pr
       return;
     }
     try {
-      const feeds = buildFeeds(message, init.signature, init.padTokenId);
+      const rows: SparseVector[] = [];
       const startTime = now();
-      const outputs = await session.run(feeds);
+      for (const slice of runSlices(message, init.sessionOptions?.maxRunTokens ?? DEFAULT_MAX_RUN_TOKENS)) {
+        const outputs = await session.run(buildFeeds(message, init.signature, init.padTokenId, slice));
+        rows.push(...rowsFromOutputs(outputs, init.signature, slice.to - slice.from));
+      }
       const endTime = now();
-      const rows = rowsFromOutputs(outputs, init.signature, message.lengths.length);
       const transfer = rows.flatMap((row) => [row.ids.buffer, row.weights.buffer]) as ArrayBuffer[];
       post({ type: 'result', runId: message.runId, rows, startTime, endTime }, transfer);
     } catch (error) {

@@ -50,3 +50,39 @@ describe('dynamic batching', () => {
     expect(batched.answers).toEqual(unbatched.answers);
   });
 });
+
+describe('dynamic batching companions', () => {
+  const words = vocabulary.filter((token, id) => id >= 3000 && /^[a-z]{3,}$/.test(token));
+  /** `tokens` tokens in all: `[CLS]`, whole words of the vocabulary, `[SEP]`. */
+  const query = (tokens: number, seed: number) => Array.from({ length: tokens - 2 }, (_, i) => words[seed * 37 + i]).join(' ');
+
+  it('go closest in length first, within one run of padded tokens, and answer as one by one', async () => {
+    const batches: BatchCompleted[] = [];
+    const pool = await AllocationPool.start({
+      model: modelPath,
+      vocabulary,
+      numberOfAllocations: 1,
+      threadsPerAllocation: 1,
+      sessionOptions: { maxRunTokens: 24 },
+      onBatchCompleted: (batch) => batches.push(batch),
+    });
+    const unbatched = await AllocationPool.start({
+      model: modelPath,
+      vocabulary,
+      numberOfAllocations: 1,
+      threadsPerAllocation: 1,
+      dynamicBatching: false,
+    });
+    try {
+      const queries = [6, 12, 7, 6, 11, 8].map(query);
+      const blocker = pool.encode([LONG_DOCUMENT]);
+      const answers = await Promise.all(queries.map((text) => pool.encode([text])));
+      await blocker;
+      // 6 takes the other 6 and the 7 (3 x 7 = 21 padded tokens; an 8 would make 32); then 12 takes 11; the 8 runs alone.
+      expect(batches.map((batch) => batch.inputs)).toEqual([1, 3, 2, 1]);
+      expect(answers).toEqual(await Promise.all(queries.map((text) => unbatched.encode([text]))));
+    } finally {
+      await Promise.all([pool.close(), unbatched.close()]);
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { ElasticsearchException, statusException } from '../../errors/elasticsearch-exception';
 import { inferenceProcessError, processStopping } from './inference-errors';
-import type { FromWorker, RunResult, ToWorker, TokenBatch, WorkerInit } from './protocol';
+import type { FromWorker, ModelSource, RunResult, ToWorker, TokenBatch, WorkerInit } from './protocol';
 import { allocationWorkerScript } from './worker-script';
 
 /**
@@ -44,7 +44,7 @@ export class ModelAllocation {
   private loadFailure?: string;
 
   constructor(
-    private readonly init: WorkerInit,
+    private init: WorkerInit,
     private readonly options: ModelAllocationOptions = {},
   ) {}
 
@@ -57,9 +57,19 @@ export class ModelAllocation {
     return this.worker?.threadId;
   }
 
-  /** Starts the worker; resolves once its session is loaded, rejects with the reason it could not load. */
-  start(): Promise<void> {
+  /**
+   * Starts the worker, loading `source` instead of the model it was created
+   * with when given; resolves once its session is loaded, rejects with the
+   * reason it could not load.
+   */
+  start(source?: ModelSource): Promise<void> {
     if (this.current !== 'new') return Promise.reject(new Error(`allocation ${this.id} was already started`));
+    if (source) {
+      this.init =
+        source.model !== undefined
+          ? { ...this.init, model: source.model, modelPath: undefined }
+          : { ...this.init, modelPath: source.modelPath, model: undefined };
+    }
     this.current = 'starting';
     const started = new Promise<void>((resolve, reject) => (this.startup = { resolve, reject }));
     const script = allocationWorkerScript();

@@ -1,4 +1,10 @@
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { WorkerInit } from './protocol';
+import { SHARED_MODEL_FILE } from './session-options';
+import { allocationWorkerScript } from './worker-script';
 
 /** Reads a model file into memory that every allocation worker sees without a copy of its own. */
 export async function readSharedModel(modelPath: string): Promise<Uint8Array> {
@@ -14,5 +20,43 @@ export async function readSharedModel(modelPath: string): Promise<Uint8Array> {
     return bytes;
   } finally {
     await file.close();
+  }
+}
+
+/** A model written for several allocations to map: see `AllocationSessionOptions.sharedWeights`. */
+export interface SharedModel {
+  modelPath: string;
+  /** Deletes the files; sessions that mapped them keep working. */
+  remove(): Promise<void>;
+}
+
+/**
+ * Has a child process load the model once and write its shared form into a
+ * new temporary directory. Rejects with onnxruntime's reason if it cannot.
+ */
+export async function deriveSharedModel(init: WorkerInit): Promise<SharedModel> {
+  const directory = await fs.mkdtemp(path.join(tmpdir(), 'elser-mock-shared-model-'));
+  const remove = () => fs.rm(directory, { recursive: true, force: true });
+  try {
+    let source = init.modelPath;
+    if (source === undefined) {
+      source = path.join(directory, 'source.onnx');
+      await fs.writeFile(source, init.model!);
+    }
+    const script = allocationWorkerScript(undefined, 'shared-model-writer');
+    const args = [source, directory, String(init.threads), JSON.stringify(init.sessionOptions ?? {})];
+    const child = spawn(process.execPath, [...script.execArgv, script.filename, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', resolve);
+    });
+    if (code !== 0) throw new Error(stderr.trim() || `the shared model writer exited with code ${code}`);
+    if (init.modelPath === undefined) await fs.rm(source, { force: true });
+    return { modelPath: path.join(directory, SHARED_MODEL_FILE), remove };
+  } catch (error) {
+    await remove();
+    throw error;
   }
 }

@@ -9,7 +9,7 @@ export type { BertSparseEncoderConfig, EncoderWeights } from './encoder-weights'
 export const ENCODER_OPSET = 17;
 export const PRODUCER_NAME = 'elser-mock';
 /** Bumped whenever the graph layout or weight shaping changes (it is part of the file bytes). */
-export const PRODUCER_VERSION = '2';
+export const PRODUCER_VERSION = '5';
 
 /**
  * The built-in model: bert-base-uncased vocabulary, width 256 so that unrelated tokens stay below the
@@ -23,6 +23,20 @@ export const BUILTIN_ENCODER_CONFIG: Readonly<BertSparseEncoderConfig> = Object.
   intermediate: 512,
   maxPositions: 512,
   seed: 0x454c5352,
+});
+
+/**
+ * BERT-base's shape (12 layers, hidden 768, 12 heads, intermediate 3072) with the same
+ * synthetic weight shaping: for benchmarks, since its cost per token is ELSER's.
+ */
+export const BERT_BASE_ENCODER_CONFIG: Readonly<BertSparseEncoderConfig> = Object.freeze({
+  vocabSize: 30522,
+  hidden: 768,
+  layers: 12,
+  heads: 12,
+  intermediate: 3072,
+  maxPositions: 512,
+  seed: 0x42455254,
 });
 
 /** Where the graph stops and what it returns; see plugin-conventions.ts for the exact tensors. */
@@ -159,7 +173,11 @@ function transformerLayer(
  * with a decoder tied to the token embeddings, then (for `'pooled'` and
  * `'sparse'`) SPLADE pooling and the special-token mask.
  */
-export function buildEncoderModel(weights: EncoderWeights, options: EncoderGraphOptions = {}, ops: WeightOps = float32WeightOps()): onnx.ModelProto {
+export function buildEncoderModel(
+  weights: EncoderWeights,
+  options: EncoderGraphOptions = {},
+  ops: WeightOps = float32WeightOps(),
+): onnx.ModelProto {
   const { config } = weights;
   const output = options.output ?? 'pooled';
   const names = options.inputNames ?? HF_INPUT_NAMES;

@@ -1,7 +1,15 @@
+import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { loadBertUncasedVocabulary, BERT_UNCASED_VOCAB_SHA256 } from '../vocabulary';
-import { BUILTIN_ENCODER_CONFIG, HF_INPUT_NAMES, PRODUCER_NAME, PRODUCER_VERSION, buildEncoderModel } from './bert-sparse-encoder';
-import { SHAPING, generateEncoderWeights } from './encoder-weights';
+import {
+  BERT_BASE_ENCODER_CONFIG,
+  BUILTIN_ENCODER_CONFIG,
+  HF_INPUT_NAMES,
+  PRODUCER_NAME,
+  PRODUCER_VERSION,
+  buildEncoderModel,
+} from './bert-sparse-encoder';
+import { BertSparseEncoderConfig, SHAPING, generateEncoderWeights } from './encoder-weights';
 import { ELSER_TOKENIZATION, ModelPackage, checkModelPackage, sha256Hex, writeModelPackage } from '../repository/model-package';
 import { encodeModel } from './onnx-graph';
 import { buildQuantizedEncoderModel } from './quantize';
@@ -10,63 +18,116 @@ import { buildQuantizedEncoderModel } from './quantize';
 export const BUILTIN_MODEL_IDS = ['elser_model_2', 'elser_model_2_linux-x86_64'] as const;
 export type BuiltinModelId = (typeof BUILTIN_MODEL_IDS)[number];
 
-interface BuiltinVariant {
+export type Precision = 'fp32' | 'int8';
+
+export interface PackageVariant {
   modelId: BuiltinModelId;
-  precision: 'fp32' | 'int8';
+  precision: Precision;
   description: string;
   platformArchitecture?: string;
 }
 
-const VARIANTS: readonly BuiltinVariant[] = [
-  {
-    modelId: 'elser_model_2',
-    precision: 'fp32',
-    description: 'Elastic Learned Sparse EncodeR v2 (elser-mock stand-in: deterministic synthetic weights, ONNX)',
-  },
-  {
-    modelId: 'elser_model_2_linux-x86_64',
-    precision: 'int8',
-    description: 'Elastic Learned Sparse EncodeR v2, optimized for linux-x86_64 (elser-mock stand-in: int8 dynamic quantization of the same weights, ONNX)',
-    platformArchitecture: 'linux-x86_64',
-  },
-];
+/**
+ * A model repository the builder can write: one encoder configuration and
+ * the packages built from its weights. Every preset uses ELSER's packaged
+ * ids, so a server pointed at the repository deploys it as ELSER.
+ */
+export interface RepositoryPreset {
+  name: string;
+  config: Readonly<BertSparseEncoderConfig>;
+  variants: readonly PackageVariant[];
+}
+
+export const BUILTIN_PRESET: RepositoryPreset = {
+  name: 'builtin',
+  config: BUILTIN_ENCODER_CONFIG,
+  variants: [
+    {
+      modelId: 'elser_model_2',
+      precision: 'fp32',
+      description: 'Elastic Learned Sparse EncodeR v2 (elser-mock stand-in: deterministic synthetic weights, ONNX)',
+    },
+    {
+      modelId: 'elser_model_2_linux-x86_64',
+      precision: 'int8',
+      description:
+        'Elastic Learned Sparse EncodeR v2, optimized for linux-x86_64 (elser-mock stand-in: int8 dynamic quantization of the same weights, ONNX)',
+      platformArchitecture: 'linux-x86_64',
+    },
+  ],
+};
+
+/** BERT-base-sized stand-ins for benchmarks: ELSER's real compute cost, synthetic weights. */
+export const BERT_BASE_PRESET: RepositoryPreset = {
+  name: 'bert-base',
+  config: BERT_BASE_ENCODER_CONFIG,
+  variants: [
+    {
+      modelId: 'elser_model_2',
+      precision: 'fp32',
+      description: 'BERT-base-shaped benchmark stand-in for ELSER v2 (elser-mock: deterministic synthetic weights, fp32 ONNX)',
+    },
+    {
+      modelId: 'elser_model_2_linux-x86_64',
+      precision: 'int8',
+      description:
+        'BERT-base-shaped benchmark stand-in for ELSER v2, optimized (elser-mock: int8 dynamic quantization of the same weights, ONNX)',
+      platformArchitecture: 'linux-x86_64',
+    },
+  ],
+};
+
+export const REPOSITORY_PRESETS: Readonly<Record<string, RepositoryPreset>> = {
+  [BUILTIN_PRESET.name]: BUILTIN_PRESET,
+  [BERT_BASE_PRESET.name]: BERT_BASE_PRESET,
+};
+
+/** Where benchmark repositories go unless told otherwise: `.cache/bench-models/<preset>` in the package root. */
+export const BENCH_MODELS_DIR = path.resolve(__dirname, '..', '..', '..', '.cache', 'bench-models');
 
 /**
  * What a package was built from; stored in the metadata so that a repository
  * built by an older builder is rebuilt rather than reused.
  */
-function builderRecord(variant: BuiltinVariant): Record<string, unknown> {
+function builderRecord(preset: RepositoryPreset, variant: PackageVariant): Record<string, unknown> {
   const record = {
     producer: PRODUCER_NAME,
     producer_version: PRODUCER_VERSION,
     precision: variant.precision,
-    encoder: { ...BUILTIN_ENCODER_CONFIG },
+    encoder: { ...preset.config },
     vocabulary: `bert-base-uncased sha256:${BERT_UNCASED_VOCAB_SHA256}`,
   };
   return { ...record, fingerprint: sha256Hex(JSON.stringify({ record, variant, tokenization: ELSER_TOKENIZATION, shaping: SHAPING })) };
 }
 
-function packageMetadata(variant: BuiltinVariant): Record<string, unknown> {
+function packageMetadata(preset: RepositoryPreset, variant: PackageVariant): Record<string, unknown> {
   return {
-    builder: builderRecord(variant),
+    builder: builderRecord(preset, variant),
     inputs: [HF_INPUT_NAMES.inputIds, HF_INPUT_NAMES.attentionMask, HF_INPUT_NAMES.tokenTypeIds],
-    output: { name: 'output', shape: ['batch', BUILTIN_ENCODER_CONFIG.vocabSize], content: 'pooled SPLADE weights, special tokens zeroed' },
+    output: { name: 'output', shape: ['batch', preset.config.vocabSize], content: 'pooled SPLADE weights, special tokens zeroed' },
   };
+}
+
+/** Builds a preset's packages in memory; the weights are generated once and shared by the variants. */
+export function presetModelPackages(preset: RepositoryPreset, modelIds: readonly string[]): ModelPackage[] {
+  const vocabulary = loadBertUncasedVocabulary();
+  const weights = generateEncoderWeights({ ...preset.config }, vocabulary);
+  return preset.variants
+    .filter((variant) => modelIds.includes(variant.modelId))
+    .map((variant) => ({
+      modelId: variant.modelId,
+      model: encodeModel(variant.precision === 'fp32' ? buildEncoderModel(weights) : buildQuantizedEncoderModel(weights)),
+      vocabulary,
+      description: variant.description,
+      platformArchitecture: variant.platformArchitecture,
+      tokenization: { ...ELSER_TOKENIZATION },
+      metadata: packageMetadata(preset, variant),
+    }));
 }
 
 /** Builds both built-in packages in memory (the weights are generated once and shared). */
 export function builtinModelPackages(modelIds: readonly BuiltinModelId[] = BUILTIN_MODEL_IDS): ModelPackage[] {
-  const vocabulary = loadBertUncasedVocabulary();
-  const weights = generateEncoderWeights({ ...BUILTIN_ENCODER_CONFIG }, vocabulary);
-  return VARIANTS.filter((variant) => modelIds.includes(variant.modelId)).map((variant) => ({
-    modelId: variant.modelId,
-    model: encodeModel(variant.precision === 'fp32' ? buildEncoderModel(weights) : buildQuantizedEncoderModel(weights)),
-    vocabulary,
-    description: variant.description,
-    platformArchitecture: variant.platformArchitecture,
-    tokenization: { ...ELSER_TOKENIZATION },
-    metadata: packageMetadata(variant),
-  }));
+  return presetModelPackages(BUILTIN_PRESET, modelIds);
 }
 
 export interface BuildRepositoryOptions {
@@ -74,6 +135,11 @@ export interface BuildRepositoryOptions {
   force?: boolean;
   /** Receives one line per file written. */
   log?: (line: string) => void;
+}
+
+export interface BuildPresetOptions extends BuildRepositoryOptions {
+  /** The variants to write; all of the preset's by default. */
+  precisions?: readonly Precision[];
 }
 
 export interface BuildRepositoryResult {
@@ -85,26 +151,40 @@ export interface BuildRepositoryResult {
 }
 
 /**
- * Makes `outDir` hold the built-in model repository. A model whose metadata
- * was written by this builder version and whose files match the metadata's
+ * Makes `outDir` hold the preset's packages. A package whose metadata was
+ * written by this builder version and whose files match the metadata's
  * sha256 is left alone, so repeated calls only hash the existing files.
  */
-export async function buildBuiltinRepository(outDir: string, options: BuildRepositoryOptions = {}): Promise<BuildRepositoryResult> {
+export async function buildPresetRepository(
+  preset: RepositoryPreset,
+  outDir: string,
+  options: BuildPresetOptions = {},
+): Promise<BuildRepositoryResult> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const upToDate: BuiltinModelId[] = [];
-  const stale: BuiltinModelId[] = [];
-  for (const variant of VARIANTS) {
+  const variants = preset.variants.filter((variant) => options.precisions?.includes(variant.precision) ?? true);
+  const upToDate: string[] = [];
+  const stale: string[] = [];
+  for (const variant of variants) {
     const check = options.force ? undefined : await checkModelPackage(outDir, variant.modelId);
-    const current = check?.ok === true && isDeepStrictEqual(check.metadata.metadata?.builder, builderRecord(variant));
+    const current = check?.ok === true && isDeepStrictEqual(check.metadata.metadata?.builder, builderRecord(preset, variant));
     (current ? upToDate : stale).push(variant.modelId);
   }
   const written: string[] = [];
   if (stale.length > 0) {
-    for (const pkg of builtinModelPackages(stale)) {
+    for (const pkg of presetModelPackages(preset, stale)) {
       const result = await writeModelPackage(outDir, pkg);
       for (const file of result.paths) log(`wrote ${file}`);
       written.push(...result.paths);
     }
   }
-  return { modelIds: [...BUILTIN_MODEL_IDS], written, upToDate };
+  return { modelIds: variants.map((variant) => variant.modelId), written, upToDate };
+}
+
+/**
+ * Makes `outDir` hold the built-in model repository. A model whose metadata
+ * was written by this builder version and whose files match the metadata's
+ * sha256 is left alone, so repeated calls only hash the existing files.
+ */
+export function buildBuiltinRepository(outDir: string, options: BuildRepositoryOptions = {}): Promise<BuildRepositoryResult> {
+  return buildPresetRepository(BUILTIN_PRESET, outDir, options);
 }

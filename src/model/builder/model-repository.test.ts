@@ -3,8 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadBertUncasedVocabulary } from '../vocabulary';
-import { BUILTIN_MODEL_IDS, buildBuiltinRepository } from './builtin-repository';
-import { parseArguments } from './cli';
+import { BENCH_MODELS_DIR, BERT_BASE_PRESET, BUILTIN_MODEL_IDS, buildBuiltinRepository } from './builtin-repository';
+import { CliArguments, parseArguments, requestedPrecisions } from './cli';
 import { ModelPackageMetadata, checkModelPackage, packageFileNames, writeFileAtomic, writeModelPackage } from '../repository/model-package';
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -58,7 +58,9 @@ describe('built-in model repository', () => {
         vocabulary_file: `${id}.vocab.json`,
         inference_config: {
           text_expansion: {
-            tokenization: { bert: { do_lower_case: true, with_special_tokens: true, max_sequence_length: 512, truncate: 'first', span: -1 } },
+            tokenization: {
+              bert: { do_lower_case: true, with_special_tokens: true, max_sequence_length: 512, truncate: 'first', span: -1 },
+            },
           },
         },
         metadata: { model_file: `${id}.onnx`, model_format: 'onnx', vocabulary_sha256: sha256(path.join(first, names.vocabulary)) },
@@ -72,7 +74,8 @@ describe('built-in model repository', () => {
     const portable = readJson<ModelPackageMetadata>(path.join(first, 'elser_model_2.metadata.json'));
     expect(optimized.platform_architecture).toBe('linux-x86_64');
     expect(portable).not.toHaveProperty('platform_architecture');
-    expect(optimized.size).toBeLessThan(portable.size / 3);
+    // int8 linear layers plus a second, row-major int8 copy of the token embedding for lookups.
+    expect(optimized.size).toBeLessThan(portable.size / 2);
     expect(portable.size).toBeLessThan(50 * 1024 * 1024);
   });
 
@@ -147,7 +150,11 @@ describe('model repository files', () => {
 describe('model builder command line', () => {
   it('parses --out, --preset and --force', () => {
     expect(parseArguments(['--out', 'models'])).toEqual({ out: path.resolve('models'), preset: 'builtin', force: false });
-    expect(parseArguments(['--out=models', '--preset=builtin', '--force'])).toEqual({ out: path.resolve('models'), preset: 'builtin', force: true });
+    expect(parseArguments(['--out=models', '--preset=builtin', '--force'])).toEqual({
+      out: path.resolve('models'),
+      preset: 'builtin',
+      force: true,
+    });
     expect(parseArguments(['--help'])).toBe('help');
   });
 
@@ -156,5 +163,35 @@ describe('model builder command line', () => {
     expect(() => parseArguments(['--out'])).toThrow(/--out needs a value/);
     expect(() => parseArguments(['--out', 'x', '--preset', 'huge'])).toThrow(/unknown preset: huge/);
     expect(() => parseArguments(['--out', 'x', '--verbose'])).toThrow(/unknown argument: --verbose/);
+    expect(() => parseArguments(['--preset', 'bert-base', '--quantize', 'int4'])).toThrow(/unknown quantization: int4/);
+    expect(() => parseArguments(['--out', 'x', '--quantize', 'int8'])).toThrow(/does not apply to the builtin preset/);
+  });
+
+  it('builds the bert-base preset into the benchmark cache unless told otherwise, fp32 plus int8 on request', () => {
+    const fp32 = parseArguments(['--preset', 'bert-base']);
+    expect(fp32).toEqual({ out: path.join(BENCH_MODELS_DIR, 'bert-base'), preset: 'bert-base', force: false });
+    expect(requestedPrecisions(fp32 as CliArguments)).toEqual(['fp32']);
+    const both = parseArguments(['--preset=bert-base', '--quantize', 'int8', '--out', 'bench-models']);
+    expect(both).toEqual({ out: path.resolve('bench-models'), preset: 'bert-base', force: false, quantize: 'int8' });
+    expect(requestedPrecisions(both as CliArguments)).toEqual(['fp32', 'int8']);
+    expect(requestedPrecisions(parseArguments(['--out', 'x']) as CliArguments)).toBeUndefined();
+    expect(BENCH_MODELS_DIR).toBe(path.resolve(__dirname, '../../../.cache/bench-models'));
+  });
+});
+
+describe('bert-base preset', () => {
+  it("has BERT-base's shape and ELSER's vocabulary, and its packages carry ELSER's ids", () => {
+    expect(BERT_BASE_PRESET.config).toMatchObject({
+      vocabSize: 30522,
+      hidden: 768,
+      layers: 12,
+      heads: 12,
+      intermediate: 3072,
+      maxPositions: 512,
+    });
+    expect(BERT_BASE_PRESET.variants.map((variant) => [variant.modelId, variant.precision])).toEqual([
+      ['elser_model_2', 'fp32'],
+      ['elser_model_2_linux-x86_64', 'int8'],
+    ]);
   });
 });

@@ -194,11 +194,20 @@ export class GraphBuilder {
     return this.cachedConstant(`i64:${value}`, () => tensor(`const_i64_${value}`, [], BigInt64Array.of(BigInt(value))));
   }
 
+  /** A shared uint8 scalar initializer (zero points). */
+  uint8Scalar(value: number): string {
+    return this.cachedConstant(`u8:${value}`, () => tensor(`const_u8_${value}`, [], Uint8Array.of(value)));
+  }
+
   /** A shared int64 vector initializer (axes, shapes, permutations). */
   int64Vector(values: readonly number[]): string {
     const label = values.join('_').replace(/-/g, 'm');
     return this.cachedConstant(`i64v:${values.join(',')}`, () =>
-      tensor(`const_i64v_${label}`, [values.length], BigInt64Array.from(values, (value) => BigInt(value))),
+      tensor(
+        `const_i64v_${label}`,
+        [values.length],
+        BigInt64Array.from(values, (value) => BigInt(value)),
+      ),
     );
   }
 
@@ -290,7 +299,8 @@ export function verifyModel(model: onnx.IModelProto): void {
     for (const input of node.input ?? []) {
       if (input !== '' && !defined.has(input)) throw new Error(`invalid ONNX model: node ${node.name} reads ${input} before it is defined`);
     }
-    if (!domains.has(node.domain ?? '')) throw new Error(`invalid ONNX model: no opset import for domain '${node.domain}' (${node.opType})`);
+    if (!domains.has(node.domain ?? ''))
+      throw new Error(`invalid ONNX model: no opset import for domain '${node.domain}' (${node.opType})`);
     for (const output of node.output ?? []) defined.add(output);
   }
   for (const output of graph.output ?? []) {

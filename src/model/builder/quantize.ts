@@ -19,6 +19,7 @@ export interface PerColumnInt8 {
 }
 
 const INT8_LIMIT = 127;
+const ACTIVATION_ZERO_POINT = 128;
 // Aliases of Math functions: in a VM context (as under Jest) each global lookup in a hot loop is slow.
 const { abs, max, min, round } = Math;
 
@@ -50,6 +51,17 @@ function transpose(matrix: Matrix): Matrix {
   return { rows: cols, cols: rows, data: result };
 }
 
+/** The `[rows, cols]` int8 values of `matrix` as `[cols, rows]`. */
+function transposeInt8(matrix: PerColumnInt8): Int8Array {
+  const { rows, cols, values } = matrix;
+  const result = new Int8Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) result[j * rows + i] = values[i * cols + j];
+  }
+  return result;
+}
+
+const EMBEDDING_ROWS = 'embeddings.word_embeddings.weight_quantized';
 const DECODER_WEIGHT = 'cls.predictions.decoder.weight_quantized';
 const DECODER_SCALE = 'cls.predictions.decoder.weight_scale';
 const DECODER_BIAS = 'cls.predictions.bias';
@@ -60,14 +72,29 @@ const DECODER_BIAS = 'cls.predictions.bias';
  * never depends on the other inputs of its batch (a per-tensor scale would
  * make an embedding change with its batch neighbours and their padding).
  */
-function perRowQuantizedMatMul(graph: GraphBuilder, input: string, weight: string, weightScale: string, bias: string): string {
+function perRowQuantizedMatMul(
+  graph: GraphBuilder,
+  input: string,
+  inFeatures: number,
+  weight: string,
+  weightScale: string,
+  bias: string,
+): string {
   const lastAxis = attribute.ints('axes', [-1]);
   const absMax = graph.op('ReduceMax', [graph.op('Abs', [input])], [lastAxis, attribute.int('keepdims', 1)]); // [B, S, 1]
   const rowScale = graph.op('Div', [graph.op('Max', [absMax, graph.floatScalar(1e-12)]), graph.floatScalar(INT8_LIMIT)]);
-  const scaled = graph.op('Round', [graph.op('Div', [input, rowScale])]);
-  const clipped = graph.op('Clip', [scaled, graph.floatScalar(-INT8_LIMIT), graph.floatScalar(INT8_LIMIT)]);
-  const quantized = graph.op('Cast', [clipped], [attribute.int('to', ElementType.INT8)]);
-  const product = graph.op('Cast', [graph.op('MatMulInteger', [quantized, weight])], [attribute.int('to', ElementType.FLOAT)]);
+  // round(input / rowScale), within ±127 by construction, stored as the uint8 value + 128 with zero
+  // point 128: MatMulInteger subtracts it again, so the int32 products equal the symmetric int8
+  // ones, but onnxruntime's x86 kernels have a fast (VNNI) path only for uint8 x int8 (int8 x int8
+  // measured ten times slower). QuantizeLinear does divide, round half to even and shift in one
+  // pass; its per-axis form takes one scale per row of the [tokens, features] view.
+  const rows = graph.op('Reshape', [input, graph.int64Vector([-1, inFeatures])]);
+  const flatScale = graph.op('Reshape', [rowScale, graph.int64Vector([-1])]);
+  const zeroPoints = graph.op('Expand', [graph.uint8Scalar(ACTIVATION_ZERO_POINT), graph.op('Shape', [flatScale])]);
+  const quantizedRows = graph.op('QuantizeLinear', [rows, flatScale, zeroPoints], [attribute.int('axis', 0)]);
+  const quantized = graph.op('Reshape', [quantizedRows, graph.op('Shape', [input])]);
+  const zeroPoint = graph.uint8Scalar(ACTIVATION_ZERO_POINT);
+  const product = graph.op('Cast', [graph.op('MatMulInteger', [quantized, weight, zeroPoint])], [attribute.int('to', ElementType.FLOAT)]);
   return graph.op('Add', [graph.op('Mul', [graph.op('Mul', [product, rowScale]), weightScale]), bias]);
 }
 
@@ -77,20 +104,24 @@ function perRowQuantizedMatMul(graph: GraphBuilder, input: string, weight: strin
  * by weights stored as int8 with per-column scales. Position/segment
  * embeddings, LayerNorms and biases stay fp32.
  *
- * The MLM decoder is tied to the token embedding, so both read one int8
- * `[H, V]` matrix whose per-column scales are per-token scales: the decoder
- * multiplies by it, and the embedding lookup gathers a column and rescales it.
- * A separate fp32 embedding copy would make the int8 file larger than fp32.
+ * The MLM decoder is tied to the token embedding, so both use one int8
+ * quantization whose per-column scales are per-token scales: the decoder
+ * multiplies by the `[H, V]` matrix, and the embedding lookup gathers the
+ * token's values and rescales them. Those values are stored a second time as
+ * `[V, H]`, where a token's values are one contiguous row: gathering a column
+ * of `[H, V]` instead touches H cache lines per token, which measured 0.3 ms
+ * of a 2 ms 10-token query on the built-in model and 4 % of a BERT-base pass
+ * at 256 tokens. The copy is a quarter of a separate fp32 embedding table.
  */
 export function int8WeightOps(): WeightOps {
-  let decoderReady = false;
-  const ensureDecoder = (graph: GraphBuilder, weights: EncoderWeights) => {
-    if (decoderReady) return;
-    const quantized = quantizePerColumn(transpose(weights.tokenEmbedding));
-    graph.addInitializer(tensor(DECODER_WEIGHT, [quantized.rows, quantized.cols], quantized.values));
-    graph.addInitializer(tensor(DECODER_SCALE, [quantized.cols], quantized.scales));
-    graph.addInitializer(tensor(DECODER_BIAS, [quantized.cols], weights.decoderBias));
-    decoderReady = true;
+  let decoder: PerColumnInt8 | undefined;
+  const ensureDecoder = (graph: GraphBuilder, weights: EncoderWeights): PerColumnInt8 => {
+    if (decoder) return decoder;
+    decoder = quantizePerColumn(transpose(weights.tokenEmbedding));
+    graph.addInitializer(tensor(DECODER_WEIGHT, [decoder.rows, decoder.cols], decoder.values));
+    graph.addInitializer(tensor(DECODER_SCALE, [decoder.cols], decoder.scales));
+    graph.addInitializer(tensor(DECODER_BIAS, [decoder.cols], weights.decoderBias));
+    return decoder;
   };
   return {
     opsets: [{ domain: DEFAULT_DOMAIN, version: ENCODER_OPSET }],
@@ -100,19 +131,19 @@ export function int8WeightOps(): WeightOps {
       const weight = graph.weight(`${name}.weight_quantized`, [quantized.rows, quantized.cols], quantized.values);
       const scale = graph.weight(`${name}.weight_scale`, [quantized.cols], quantized.scales);
       const bias = graph.weight(`${name}.bias`, [weights.bias.length], weights.bias);
-      return perRowQuantizedMatMul(graph, input, weight, scale, bias);
+      return perRowQuantizedMatMul(graph, input, quantized.rows, weight, scale, bias);
     },
     tokenEmbedding(graph, inputIds, weights) {
-      ensureDecoder(graph, weights);
-      const columns = graph.op('Gather', [DECODER_WEIGHT, inputIds], [attribute.int('axis', 1)]); // [H, B, S]
-      const rows = graph.op('Transpose', [columns], [attribute.ints('perm', [1, 2, 0])]); // [B, S, H]
+      const quantized = ensureDecoder(graph, weights);
+      const table = graph.addInitializer(tensor(EMBEDDING_ROWS, [quantized.cols, quantized.rows], transposeInt8(quantized)));
+      const rows = graph.op('Gather', [table, inputIds], [attribute.int('axis', 0)]); // [B, S, H]
       const values = graph.op('Cast', [rows], [attribute.int('to', ElementType.FLOAT)]);
       const scales = graph.op('Gather', [DECODER_SCALE, inputIds], [attribute.int('axis', 0)]); // [B, S]
       return graph.op('Mul', [values, graph.op('Unsqueeze', [scales, graph.int64Vector([2])])]);
     },
     decoder(graph, hidden, weights) {
       ensureDecoder(graph, weights);
-      return perRowQuantizedMatMul(graph, hidden, DECODER_WEIGHT, DECODER_SCALE, DECODER_BIAS);
+      return perRowQuantizedMatMul(graph, hidden, weights.config.hidden, DECODER_WEIGHT, DECODER_SCALE, DECODER_BIAS);
     },
   };
 }
