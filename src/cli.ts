@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-import { ConfigurationError, resolveOptions } from './config/options';
+import { loadOptions } from './config/config-file';
+import { ConfigurationError } from './config/options';
 import { start } from './server';
 
 async function main(): Promise<void> {
   let options;
   try {
-    options = resolveOptions(process.argv.slice(2), process.env);
+    options = loadOptions(process.argv.slice(2), process.env);
   } catch (error) {
     if (error instanceof ConfigurationError) {
       process.stderr.write(`elser-mock: ${error.message}\n`);

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { DEFAULT_OPTIONS, ServerOptions } from './config/options';
 import { createHttpApp } from './http/app';
 import { RestController } from './http/rest-controller';
+import { registerClusterRoutes } from './http/routes/cluster-routes';
 import { registerConsoleProxyRoutes } from './http/routes/console-proxy-routes';
 import { registerInferenceRoutes } from './http/routes/inference-routes';
 import { registerMlRoutes } from './http/routes/ml-routes';
@@ -25,9 +26,14 @@ import { deploymentView, scaledDeployment } from './ml/deployment-views';
 import { TrainedModelDefinitions } from './ml/trained-model-definitions';
 import { TrainedModelsApi } from './ml/trained-models-api';
 import { deploymentEncoderFactory } from './model/deployment-encoders';
-import { ModelCache } from './model/repository';
-import { createLogger, Logger } from './observability/logger';
+import { createModelRepositorySource, ModelCache } from './model/repository';
+import { createLogger, defaultLogFormat, Logger } from './observability/logger';
 import { logRequest } from './observability/request-log';
+import { progressBarLine, TerminalProgress } from './observability/terminal-progress';
+import { MockRouter } from './mock/mock-router';
+import { ControlPlane, registerControlPlane } from './mock/control-plane';
+import { registerMockDocuments } from './mock/documents';
+import { registerMockHealth, ServerHealth } from './mock/health';
 
 export interface RunningServer {
   /** The base URL, e.g. `http://127.0.0.1:9200`. */
@@ -55,20 +61,29 @@ function clusterUuid(seed: string): string {
 export async function start(startOptions: StartOptions = {}): Promise<RunningServer> {
   const { logger: givenLogger, ...overrides } = startOptions;
   const options: ServerOptions = { ...DEFAULT_OPTIONS, ...overrides };
-  const logger = givenLogger ?? createLogger(options.logLevel);
+  const logger = givenLogger ?? createLogger(options.logLevel, options.logFormat ?? defaultLogFormat());
   const profile = PROFILES[options.esVersion];
 
   const repository = options.modelRepository ?? BUILTIN_REPOSITORY_DIR;
   if (options.modelRepository === undefined) {
     // The builder is only loaded when the built-in repository may need building.
     const { buildBuiltinRepository } = await import('./model/builder/cli');
-    await buildBuiltinRepository(repository);
+    const progress = new TerminalProgress(process.stdout.isTTY ? process.stdout : undefined);
+    await buildBuiltinRepository(repository, {
+      log: (line) => logger.debug(line),
+      onProgress: (done, total, modelId) => {
+        if (done === 0) logger.info({ models: total }, 'building the built-in model repository');
+        progress.draw(progressBarLine('building the built-in model', done / total, modelId ? `[${modelId}]` : 'done'));
+      },
+    });
+    progress.finish();
   }
   const cacheDir = options.inMemory
     ? await mkdtemp(path.join(tmpdir(), 'elser-mock-models-'))
     : path.join(path.resolve(options.dataDir), 'models');
+  const controlPlane = new ControlPlane({ journal: { capacity: options.journalSize } });
   const cache = new ModelCache({
-    repository,
+    repository: controlPlane.repositorySource(createModelRepositorySource(repository)),
     cacheDir,
     logger,
     progressStream: process.stdout.isTTY ? process.stdout : undefined,
@@ -97,10 +112,15 @@ export async function start(startOptions: StartOptions = {}): Promise<RunningSer
     queueCapacity: options.queueCapacity,
   });
 
-  void api.restoreDeployments().then((failures) => {
-    for (const { inferenceId, error } of failures)
-      logger.warn({ inferenceId, err: error }, 'deployment of a stored endpoint did not start');
-  });
+  // Follows the model cache from before the restore, which may start downloads at once.
+  const health = new ServerHealth(cache, () => deployments.snapshots());
+  health.restoring(
+    api.restoreDeployments().then((failures) => {
+      for (const { inferenceId, error } of failures)
+        logger.warn({ inferenceId, err: error }, 'deployment of a stored endpoint did not start');
+      return failures;
+    }),
+  );
 
   const controller = new RestController(GLOBAL_QUERY_PARAMETERS);
   const node = {
@@ -109,6 +129,7 @@ export async function start(startOptions: StartOptions = {}): Promise<RunningSer
     clusterUuid: clusterUuid(options.inMemory ? 'in-memory' : path.resolve(options.dataDir)),
   };
   registerRootRoutes(controller, profile, node);
+  registerClusterRoutes(controller, profile, node, { status: () => health.clusterStatus() });
   let address = { host: options.host, port: options.port, maxContentLength: options.maxContentLength };
   registerNodesRoutes(controller, profile, node, () => address);
   registerInferenceRoutes(controller, api, profile);
@@ -136,6 +157,13 @@ export async function start(startOptions: StartOptions = {}): Promise<RunningSer
   });
   scalers.start();
 
+  // The mock's own API under /__mock: documents, health, control plane.
+  const mock = new MockRouter(() => options.security);
+  mock.mount(controller);
+  registerMockHealth(mock, health);
+  registerMockDocuments(mock, { serverUrl: () => url });
+  registerControlPlane(mock, { controlPlane, inference: { registry, api, deployments } });
+
   let url = '';
   registerConsoleProxyRoutes(controller, { elasticsearchUrl: () => url, timeoutMs: options.consoleProxyTimeout });
 
@@ -146,6 +174,8 @@ export async function start(startOptions: StartOptions = {}): Promise<RunningSer
     security: options.security,
     onInternalError: (error) => logger.error({ err: error }, 'unexpected error while handling a request'),
     onRequestEnd: logRequest(logger),
+    onExchange: controlPlane.onExchange,
+    faultFor: controlPlane.faultFor,
   });
   const server = app.listen(options.port, options.host);
   await new Promise<void>((resolve, reject) => {

@@ -211,13 +211,7 @@ describe('openapi/elser-mock.yaml', () => {
   test('defines the component schemas handlers import', () => {
     const names = Object.keys(raw.components.schemas);
     for (const name of REQUIRED_SCHEMAS) expect(names).toContain(name);
-    expect(raw.components.schemas.TaskType.enum).toEqual([
-      'sparse_embedding',
-      'text_embedding',
-      'rerank',
-      'completion',
-      'chat_completion',
-    ]);
+    expect(raw.components.schemas.TaskType.enum).toEqual(['sparse_embedding', 'text_embedding', 'rerank', 'completion', 'chat_completion']);
   });
 
   test('declares the expected operations', () => {
@@ -226,6 +220,7 @@ describe('openapi/elser-mock.yaml', () => {
       [
         'GET /',
         'HEAD /',
+        'GET /_cluster/health',
         'GET /_inference',
         'GET /_inference/{inference_id}',
         'PUT /_inference/{inference_id}',
@@ -452,9 +447,7 @@ describe('openapi/elser-mock.yaml', () => {
     const expected = runOpenapiTypescript();
     const committed = readFileSync(GENERATED_FILE, 'utf8');
     if (committed !== expected) {
-      throw new Error(
-        'src/generated/openapi.ts does not match openapi/elser-mock.yaml; run `npm run gen:types` and commit the result.',
-      );
+      throw new Error('src/generated/openapi.ts does not match openapi/elser-mock.yaml; run `npm run gen:types` and commit the result.');
     }
   });
 });

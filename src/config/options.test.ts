@@ -1,4 +1,4 @@
-import { ConfigurationError, resolveOptions } from './options';
+import { applyOption, ConfigurationError, DEFAULT_OPTIONS, namedConfigFile, resolveOptions } from './options';
 
 describe('resolveOptions', () => {
   it('defaults to the documented values', () => {
@@ -56,5 +56,39 @@ describe('resolveOptions', () => {
     expect(options.security).toEqual({ basic: { username: 'elastic', password: 'pa:ss' }, apiKeys: ['a2V5MA==', 'a2V5MQ=='] });
     expect(() => resolveOptions(['--auth', 'bearer:s3cret'], {})).toThrow(new ConfigurationError('--auth must be basic:USER:PASS'));
     expect(() => resolveOptions(['--api-key', ' '], {})).toThrow('--api-key must not be empty');
+  });
+
+  it('applies flags and variables over the base it is given, such as the options of a configuration file', () => {
+    const base = { ...DEFAULT_OPTIONS, port: 9201, host: '0.0.0.0' };
+    expect(resolveOptions(['--port', '9203'], {}, base)).toMatchObject({ port: 9203, host: '0.0.0.0' });
+    expect(resolveOptions([], { ELSER_MOCK_HOST: '::1' }, base)).toMatchObject({ port: 9201, host: '::1' });
+  });
+
+  it('leaves --config to loadOptions, and names it among the options', () => {
+    expect(resolveOptions(['--config', 'elser.yaml', '--port', '0'], {}).port).toBe(0);
+    expect(() => resolveOptions(['--nope'], {})).toThrow(/, --config$/);
+  });
+});
+
+describe('namedConfigFile', () => {
+  it('takes --config over ELSER_MOCK_CONFIG, and nothing when neither names a file', () => {
+    expect(namedConfigFile(['--port', '0'], {})).toBeUndefined();
+    expect(namedConfigFile([], { ELSER_MOCK_CONFIG: '' })).toBeUndefined();
+    expect(namedConfigFile([], { ELSER_MOCK_CONFIG: 'env.yaml' })).toEqual({ path: 'env.yaml', namedBy: 'ELSER_MOCK_CONFIG' });
+    expect(namedConfigFile(['--config=a.yaml', '--config', 'b.yaml'], { ELSER_MOCK_CONFIG: 'env.yaml' })).toEqual({
+      path: 'b.yaml',
+      namedBy: '--config',
+    });
+    expect(() => namedConfigFile(['--config='], {})).toThrow(new ConfigurationError('--config needs a value'));
+  });
+});
+
+describe('applyOption', () => {
+  it('validates a configuration file value as the flag does, calling the option [key]', () => {
+    const options = { ...DEFAULT_OPTIONS };
+    applyOption(options, 'port', '0');
+    expect(options.port).toBe(0);
+    expect(() => applyOption(options, 'port', 'x')).toThrow(new ConfigurationError('[port] must be an integer from 0 to 65535, got [x]'));
+    expect(() => applyOption(options, 'auth', 'bearer:s3cret')).toThrow(new ConfigurationError('[auth] must be basic:USER:PASS'));
   });
 });

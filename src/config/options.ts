@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { TimeValue } from '../java/time-value';
 import { parseBasicAuth, SecurityOptions } from '../http/security';
 import { ES_VERSIONS, EsVersion } from '../inference/profiles';
+import type { LogFormat } from '../observability/logger';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -17,6 +18,8 @@ export interface ServerOptions {
   inMemory: boolean;
   esVersion: EsVersion;
   logLevel: LogLevel;
+  /** `json` lines or `pretty` ones; when absent, pretty on a terminal and JSON otherwise. */
+  logFormat?: LogFormat;
   /** How long create and inference wait for a deployment when the request sets no timeout. */
   deploymentTimeout: TimeValue;
   /** `http.max_content_length`, in bytes. */
@@ -31,6 +34,8 @@ export interface ServerOptions {
   adaptiveInterval: TimeValue;
   /** Idle time before adaptive allocations with a minimum of 0 scale to zero; the profile's default when absent. */
   scaleToZeroTime?: TimeValue;
+  /** How many requests and responses `GET /__mock/journal` keeps; 0 keeps none. */
+  journalSize: number;
   /** A deployment's `queue_capacity`: inferences waiting beyond it are rejected with 429. */
   queueCapacity: number;
   /**
@@ -55,6 +60,7 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   consoleProxyTimeout: 60_000,
   adaptiveInterval: TimeValue.ofMillis(10_000),
   queueCapacity: 10_000,
+  journalSize: 1000,
   shutdownGracePeriod: TimeValue.ofMillis(10_000),
   security: {},
 };
@@ -66,7 +72,10 @@ interface OptionSpec {
   env: string;
   /** Flags that take no value. */
   boolean?: boolean;
-  apply(options: ServerOptions, value: string): void;
+  /** Values no message may repeat. */
+  secret?: boolean;
+  /** Validates and sets the value; `name` is how messages call the option (`--port`, `[port]`). */
+  apply(options: ServerOptions, value: string, name: string): void;
 }
 
 function integer(name: string, value: string, min: number, max: number): number {
@@ -80,7 +89,7 @@ function integer(name: string, value: string, min: number, max: number): number 
 function timeValue(name: string, value: string, positive = false): TimeValue {
   let parsed: TimeValue;
   try {
-    parsed = TimeValue.parse(value, name.slice(2));
+    parsed = TimeValue.parse(value, name);
   } catch {
     throw new ConfigurationError(`${name} must be a time value such as 30s or 500ms, got [${value}]`);
   }
@@ -96,15 +105,15 @@ function bool(name: string, value: string): boolean {
 
 const SPECS: OptionSpec[] = [
   { flag: '--host', env: 'ELSER_MOCK_HOST', apply: (o, v) => (o.host = v) },
-  { flag: '--port', env: 'ELSER_MOCK_PORT', apply: (o, v) => (o.port = integer('--port', v, 0, 65535)) },
+  { flag: '--port', env: 'ELSER_MOCK_PORT', apply: (o, v, n) => (o.port = integer(n, v, 0, 65535)) },
   { flag: '--data-dir', env: 'ELSER_MOCK_DATA_DIR', apply: (o, v) => (o.dataDir = v) },
-  { flag: '--in-memory', env: 'ELSER_MOCK_IN_MEMORY', boolean: true, apply: (o, v) => (o.inMemory = bool('--in-memory', v)) },
+  { flag: '--in-memory', env: 'ELSER_MOCK_IN_MEMORY', boolean: true, apply: (o, v, n) => (o.inMemory = bool(n, v)) },
   {
     flag: '--es-version',
     env: 'ELSER_MOCK_ES_VERSION',
-    apply: (o, v) => {
+    apply: (o, v, n) => {
       if (!(ES_VERSIONS as readonly string[]).includes(v)) {
-        throw new ConfigurationError(`--es-version must be one of [${ES_VERSIONS.join(', ')}], got [${v}]`);
+        throw new ConfigurationError(`${n} must be one of [${ES_VERSIONS.join(', ')}], got [${v}]`);
       }
       o.esVersion = v as EsVersion;
     },
@@ -112,53 +121,68 @@ const SPECS: OptionSpec[] = [
   {
     flag: '--log-level',
     env: 'ELSER_MOCK_LOG_LEVEL',
-    apply: (o, v) => {
+    apply: (o, v, n) => {
       if (!(LOG_LEVELS as readonly string[]).includes(v)) {
-        throw new ConfigurationError(`--log-level must be one of [${LOG_LEVELS.join(', ')}], got [${v}]`);
+        throw new ConfigurationError(`${n} must be one of [${LOG_LEVELS.join(', ')}], got [${v}]`);
       }
       o.logLevel = v as LogLevel;
     },
   },
   {
+    flag: '--journal-size',
+    env: 'ELSER_MOCK_JOURNAL_SIZE',
+    apply: (o, v, n) => (o.journalSize = integer(n, v, 0, 1_000_000)),
+  },
+  {
+    flag: '--log-format',
+    env: 'ELSER_MOCK_LOG_FORMAT',
+    apply: (o, v, n) => {
+      if (v !== 'json' && v !== 'pretty') throw new ConfigurationError(`${n} must be one of [json, pretty], got [${v}]`);
+      o.logFormat = v;
+    },
+  },
+  {
     flag: '--deployment-timeout',
     env: 'ELSER_MOCK_DEPLOYMENT_TIMEOUT',
-    apply: (o, v) => (o.deploymentTimeout = timeValue('--deployment-timeout', v)),
+    apply: (o, v, n) => (o.deploymentTimeout = timeValue(n, v)),
   },
   {
     flag: '--adaptive-interval',
     env: 'ELSER_MOCK_ADAPTIVE_INTERVAL',
-    apply: (o, v) => (o.adaptiveInterval = timeValue('--adaptive-interval', v, true)),
+    apply: (o, v, n) => (o.adaptiveInterval = timeValue(n, v, true)),
   },
   {
     flag: '--scale-to-zero-time',
     env: 'ELSER_MOCK_SCALE_TO_ZERO_TIME',
-    apply: (o, v) => (o.scaleToZeroTime = timeValue('--scale-to-zero-time', v)),
+    apply: (o, v, n) => (o.scaleToZeroTime = timeValue(n, v)),
   },
   {
     flag: '--queue-capacity',
     env: 'ELSER_MOCK_QUEUE_CAPACITY',
-    apply: (o, v) => (o.queueCapacity = integer('--queue-capacity', v, 1, 1_000_000)),
+    apply: (o, v, n) => (o.queueCapacity = integer(n, v, 1, 1_000_000)),
   },
   {
     flag: '--shutdown-grace-period',
     env: 'ELSER_MOCK_SHUTDOWN_GRACE_PERIOD',
-    apply: (o, v) => (o.shutdownGracePeriod = timeValue('--shutdown-grace-period', v)),
+    apply: (o, v, n) => (o.shutdownGracePeriod = timeValue(n, v)),
   },
   {
     flag: '--auth',
     env: 'ELSER_MOCK_AUTH',
-    apply: (o, v) => {
+    secret: true,
+    apply: (o, v, n) => {
       const basic = parseBasicAuth(v);
       // The value is a secret: the message does not repeat it.
-      if (!basic) throw new ConfigurationError('--auth must be basic:USER:PASS');
+      if (!basic) throw new ConfigurationError(`${n} must be basic:USER:PASS`);
       o.security = { ...o.security, basic };
     },
   },
   {
     flag: '--api-key',
     env: 'ELSER_MOCK_API_KEY',
-    apply: (o, v) => {
-      if (v.trim() === '') throw new ConfigurationError('--api-key must not be empty');
+    secret: true,
+    apply: (o, v, n) => {
+      if (v.trim() === '') throw new ConfigurationError(`${n} must not be empty`);
       o.security = { ...o.security, apiKeys: [...(o.security.apiKeys ?? []), v.trim()] };
     },
   },
@@ -166,41 +190,93 @@ const SPECS: OptionSpec[] = [
   {
     flag: '--allocated-processors',
     env: 'ELSER_MOCK_ALLOCATED_PROCESSORS',
-    apply: (o, v) => (o.allocatedProcessors = integer('--allocated-processors', v, 1, 1024)),
+    apply: (o, v, n) => (o.allocatedProcessors = integer(n, v, 1, 1024)),
   },
   {
     flag: '--max-content-length',
     env: 'ELSER_MOCK_MAX_CONTENT_LENGTH',
-    apply: (o, v) => (o.maxContentLength = integer('--max-content-length', v, 1, 2 ** 31 - 1)),
+    apply: (o, v, n) => (o.maxContentLength = integer(n, v, 1, 2 ** 31 - 1)),
   },
   {
     flag: '--console-proxy-timeout',
     env: 'ELSER_MOCK_CONSOLE_PROXY_TIMEOUT',
     // A Node.js timer cannot wait longer than 2^31 - 1 ms.
-    apply: (o, v) => (o.consoleProxyTimeout = integer('--console-proxy-timeout', v, 1, 2 ** 31 - 1)),
+    apply: (o, v, n) => (o.consoleProxyTimeout = integer(n, v, 1, 2 ** 31 - 1)),
   },
 ];
 
-/** Resolves options: command-line flags over `ELSER_MOCK_*` environment variables over defaults. */
-export function resolveOptions(argv: readonly string[], env: NodeJS.ProcessEnv): ServerOptions {
-  const options: ServerOptions = { ...DEFAULT_OPTIONS };
-  for (const spec of SPECS) {
-    const value = env[spec.env];
-    if (value !== undefined) spec.apply(options, value);
-  }
+/** The flag and variable that name a configuration file; read by `loadOptions` (./config-file). */
+export const CONFIG_FLAG = '--config';
+export const CONFIG_ENV = 'ELSER_MOCK_CONFIG';
+
+interface Argument {
+  flag: string;
+  value: string;
+  spec?: OptionSpec;
+}
+
+function parseArguments(argv: readonly string[]): Argument[] {
+  const parsed: Argument[] = [];
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     const spec = SPECS.find((s) => s.flag === flag);
-    if (!spec) throw new ConfigurationError(`unknown option [${argv[i]}]; options are ${SPECS.map((s) => s.flag).join(', ')}`);
-    if (spec.boolean) {
-      spec.apply(options, inline ?? '');
+    if (!spec && flag !== CONFIG_FLAG) {
+      const flags = [...SPECS.map((s) => s.flag), CONFIG_FLAG];
+      throw new ConfigurationError(`unknown option [${argv[i]}]; options are ${flags.join(', ')}`);
+    }
+    if (spec?.boolean) {
+      parsed.push({ flag, value: inline ?? '', spec });
       continue;
     }
     const value = inline ?? argv[++i];
     if (value === undefined) throw new ConfigurationError(`${flag} needs a value`);
-    spec.apply(options, value);
+    parsed.push({ flag, value, spec });
   }
+  return parsed;
+}
+
+/** The configuration file `--config` or `ELSER_MOCK_CONFIG` names (the flag wins), if any. */
+export function namedConfigFile(argv: readonly string[], env: NodeJS.ProcessEnv): { path: string; namedBy: string } | undefined {
+  const flagged = parseArguments(argv).filter((argument) => argument.flag === CONFIG_FLAG);
+  const last = flagged[flagged.length - 1];
+  if (last) {
+    if (last.value === '') throw new ConfigurationError(`${CONFIG_FLAG} needs a value`);
+    return { path: last.value, namedBy: CONFIG_FLAG };
+  }
+  const fromEnv = env[CONFIG_ENV];
+  return fromEnv ? { path: fromEnv, namedBy: CONFIG_ENV } : undefined;
+}
+
+/**
+ * Resolves options: command-line flags over `ELSER_MOCK_*` environment variables over `base`,
+ * which is the defaults or, through `loadOptions`, the defaults with a configuration file applied.
+ */
+export function resolveOptions(argv: readonly string[], env: NodeJS.ProcessEnv, base: ServerOptions = DEFAULT_OPTIONS): ServerOptions {
+  const options: ServerOptions = { ...base };
+  for (const spec of SPECS) {
+    const value = env[spec.env];
+    if (value !== undefined) spec.apply(options, value, spec.flag);
+  }
+  for (const { spec, value } of parseArguments(argv)) spec?.apply(options, value, spec.flag);
   return options;
 }
 
 export const OPTION_FLAGS = SPECS.map(({ flag, env, boolean }) => ({ flag, env, boolean: boolean ?? false }));
+
+/** The keys of a configuration file: the flags without their leading dashes. */
+export const OPTION_KEYS: readonly string[] = SPECS.map((spec) => spec.flag.slice(2));
+
+function specOfKey(key: string): OptionSpec {
+  const spec = SPECS.find((s) => s.flag === `--${key}`);
+  if (!spec) throw new Error(`no option [${key}]`);
+  return spec;
+}
+
+export function isSecretOption(key: string): boolean {
+  return specOfKey(key).secret ?? false;
+}
+
+/** Applies one value of a configuration file's `key` with the flag's validation; messages call it `[key]`. */
+export function applyOption(options: ServerOptions, key: string, value: string): void {
+  specOfKey(key).apply(options, value, `[${key}]`);
+}

@@ -30,6 +30,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_cluster/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cluster health
+         * @description Answers like the cluster health API of a one-node cluster that holds no index: one node
+         *     (a data node), no shard, `active_shards_percent_as_number` 100.0, keys in
+         *     Elasticsearch's order. `unassigned_primary_shards` exists from 8.16 on, so only profile
+         *     `9.1` has it.
+         *
+         *     `status` is this server's own mapping, as it holds no shard: `yellow` while the
+         *     deployments of the endpoints stored before the start are being restored, while a
+         *     deployment is starting and while a model is downloading; `green` otherwise.
+         *
+         *     The `wait_for_*` parameters make the request wait until every condition they name holds,
+         *     up to `timeout` (default `30s`; `-1` waits without limit). Past the timeout the answer is
+         *     408 with the same body and `timed_out: true`; `timeout=0` answers at once, with 408 if a
+         *     condition does not hold. `wait_for_status` holds for that status or a better one;
+         *     `wait_for_nodes` takes `N`, `>=N`, `<=N`, `>N`, `<N`, `ge(N)`, `le(N)`, `gt(N)` or
+         *     `lt(N)`; `wait_for_events` has nothing to wait for. `wait_for_active_shards` (`all` or a
+         *     number of shards) is accepted too: only `all` and `0` hold, since there is no shard.
+         *     `level=indices` and `level=shards` add an empty `indices` object; `human` adds
+         *     `task_max_waiting_in_queue` and `active_shards_percent`. `local` and `master_timeout`
+         *     are checked and have no effect, as are the index options `expand_wildcards`,
+         *     `ignore_unavailable`, `allow_no_indices` and `ignore_throttled`.
+         *
+         *     `GET /_cluster/health/{index}` answers as well, as for no index: this server holds none,
+         *     and answers any index expression as one that resolves to no index (Elasticsearch would
+         *     answer a missing index with `red`, after waiting for the timeout).
+         */
+        get: operations["cluster.health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_nodes": {
         parameters: {
             query?: never;
@@ -765,6 +808,33 @@ export interface components {
             tagline: "You Know, for Search";
         };
         /**
+         * @description `ClusterHealthResponse`, keys in Elasticsearch's order. `unassigned_primary_shards` from
+         *     8.16 on (profile `9.1`); `task_max_waiting_in_queue` and `active_shards_percent` only
+         *     with `human`; `indices` only with `level=indices` or `level=shards`.
+         */
+        ClusterHealthResponse: {
+            cluster_name: string;
+            /** @enum {string} */
+            status: "green" | "yellow" | "red";
+            timed_out: boolean;
+            number_of_nodes: number;
+            number_of_data_nodes: number;
+            active_primary_shards: number;
+            active_shards: number;
+            relocating_shards: number;
+            initializing_shards: number;
+            unassigned_shards: number;
+            unassigned_primary_shards?: number;
+            delayed_unassigned_shards: number;
+            number_of_pending_tasks: number;
+            number_of_in_flight_fetch: number;
+            task_max_waiting_in_queue?: string;
+            task_max_waiting_in_queue_millis: number;
+            active_shards_percent?: string;
+            active_shards_percent_as_number: number;
+            indices?: Record<string, never>;
+        };
+        /**
          * @description The nodes info of the one node this server is. Without `filter_path` every key below is
          *     present; Kibana always reads this API through a `filter_path`, so no key is required.
          */
@@ -1198,6 +1268,24 @@ export interface components {
         WithProductOrigin: boolean;
         /** @description Any value. Without it (and without `kbn-version`) Kibana answers 400 before it validates the query. */
         KbnXsrf: string;
+        /** @description How long to wait for the `wait_for_*` conditions; `0` answers at once, `-1` waits without limit. */
+        ClusterHealthTimeout: string;
+        /** @description Checked as a time value; no effect on this one-node cluster. */
+        MasterTimeout: string;
+        /** @description Checked as a boolean; no effect on this one-node cluster. */
+        Local: boolean;
+        /** @description `indices` and `shards` add the `indices` object (empty: there is no index). Case-insensitive. */
+        ClusterHealthLevel: "cluster" | "indices" | "shards";
+        /** @description Waits until the status is this one or a better one (`green` is better than `yellow`, which is better than `red`). Case-insensitive. */
+        WaitForStatus: "green" | "yellow" | "red";
+        /** @description Waits until the number of nodes (always 1) satisfies `N`, `>=N`, `<=N`, `>N`, `<N`, `ge(N)`, `le(N)`, `gt(N)` or `lt(N)`. */
+        WaitForNodes: string;
+        /** @description Waits until the pending cluster tasks of this priority are processed; there never are any. Case-insensitive. */
+        WaitForEvents: "immediate" | "urgent" | "high" | "normal" | "low" | "languid";
+        /** @description Waits until no shard relocates; always true here. */
+        WaitForNoRelocatingShards: boolean;
+        /** @description Waits until no shard initializes; always true here. */
+        WaitForNoInitializingShards: boolean;
     };
     requestBodies: never;
     headers: {
@@ -1264,6 +1352,70 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    "cluster.health": {
+        parameters: {
+            query?: {
+                /** @description How long to wait for the `wait_for_*` conditions; `0` answers at once, `-1` waits without limit. */
+                timeout?: components["parameters"]["ClusterHealthTimeout"];
+                /** @description Checked as a time value; no effect on this one-node cluster. */
+                master_timeout?: components["parameters"]["MasterTimeout"];
+                /** @description Checked as a boolean; no effect on this one-node cluster. */
+                local?: components["parameters"]["Local"];
+                /** @description `indices` and `shards` add the `indices` object (empty: there is no index). Case-insensitive. */
+                level?: components["parameters"]["ClusterHealthLevel"];
+                /** @description Waits until the status is this one or a better one (`green` is better than `yellow`, which is better than `red`). Case-insensitive. */
+                wait_for_status?: components["parameters"]["WaitForStatus"];
+                /** @description Waits until the number of nodes (always 1) satisfies `N`, `>=N`, `<=N`, `>N`, `<N`, `ge(N)`, `le(N)`, `gt(N)` or `lt(N)`. */
+                wait_for_nodes?: components["parameters"]["WaitForNodes"];
+                /** @description Waits until the pending cluster tasks of this priority are processed; there never are any. Case-insensitive. */
+                wait_for_events?: components["parameters"]["WaitForEvents"];
+                /** @description Waits until no shard relocates; always true here. */
+                wait_for_no_relocating_shards?: components["parameters"]["WaitForNoRelocatingShards"];
+                /** @description Waits until no shard initializes; always true here. */
+                wait_for_no_initializing_shards?: components["parameters"]["WaitForNoInitializingShards"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cluster's health; every condition asked for holds. */
+            200: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterHealthResponse"];
+                };
+            };
+            /** @description An invalid or unrecognized query parameter. */
+            400: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            /**
+             * @description A condition did not hold within `timeout`: the cluster's health as it was then, with
+             *     `timed_out: true`. For example `wait_for_nodes=2&timeout=0` on this one-node cluster.
+             */
+            408: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterHealthResponse"];
+                };
             };
         };
     };

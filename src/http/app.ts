@@ -1,5 +1,5 @@
 import express from 'express';
-import { createServer, IncomingMessage, Server, ServerResponse, STATUS_CODES } from 'node:http';
+import { createServer, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ElasticsearchException } from '../errors/elasticsearch-exception';
 import type { ActionResult } from '../inference/inference-api';
@@ -9,6 +9,7 @@ import { prettyJson } from './json-output';
 import { checkCompatibleVersion, parseMediaType, responseContentType } from './media-type';
 import { ForeignHandler, RestController, RouteError } from './rest-controller';
 import { HttpMethod, RestRequest } from './rest-request';
+import { BodyTooLarge, readBody, RequestAborted } from './request-body';
 import { authenticate, SecurityOptions } from './security';
 
 export interface HttpAppOptions {
@@ -21,6 +22,38 @@ export interface HttpAppOptions {
   onInternalError?: (error: unknown) => void;
   /** Called once per request, when its response is sent or its connection closes. */
   onRequestEnd?: (entry: RequestLogEntry) => void;
+  /** Called like `onRequestEnd` with the bodies too, for every request but those another product answers. */
+  onExchange?: (exchange: HttpExchange) => void;
+  /** A fault to apply to an authenticated request before it is handled; undefined (the usual case) for none. */
+  faultFor?: (request: IncomingMessage) => RequestFault | undefined;
+}
+
+/** What to do to a request instead of, or before, handling it. */
+export interface RequestFault {
+  /** What asked for it, as the journal names it (a fault's id, or the request's headers). */
+  source: string;
+  delayMs?: number;
+  /** Close the connection without answering. */
+  drop?: boolean;
+  /** Answer this instead of handling the request. */
+  error?: ElasticsearchException | RouteError;
+}
+
+/** A request and its response as they went over the wire. */
+export interface HttpExchange {
+  /** When the request arrived, in milliseconds since the epoch. */
+  time: number;
+  method: string;
+  url: string;
+  requestHeaders: IncomingHttpHeaders;
+  /** Absent when the body was never read (the request was refused or dropped first). */
+  requestBody?: Buffer;
+  /** 0 when the connection closed before a response was sent. */
+  status: number;
+  responseHeaders: OutgoingHttpHeaders;
+  responseBody?: string;
+  durationMs: number;
+  fault?: RequestFault;
 }
 
 export interface RequestLogEntry {
@@ -40,31 +73,13 @@ interface Reply {
 
 const KNOWN_METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'TRACE', 'CONNECT'];
 
-class BodyTooLarge extends Error {}
+/** A fault asked for the connection to be closed without an answer. */
+class ConnectionDropped extends Error {}
 
-/** The client went away before its body arrived: there is nobody to answer. */
-class RequestAborted extends Error {}
+/** What an exchange being observed has sent and received so far. */
+type ExchangeCapture = Pick<HttpExchange, 'requestBody' | 'responseBody' | 'fault'>;
 
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLarge());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        request.removeAllListeners('data');
-        request.resume();
-        reject(new BodyTooLarge());
-      } else {
-        chunks.push(chunk);
-      }
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', () => reject(new RequestAborted()));
-  });
-}
+const captures = new WeakMap<IncomingMessage, ExchangeCapture>();
 
 /** The query string as Elasticsearch reads it: everything after the first `?`, whatever the URI looks like. */
 function queryParameters(uri: string): URLSearchParams {
@@ -164,11 +179,31 @@ function dispatch(req: IncomingMessage, res: ServerResponse, options: HttpAppOpt
       }),
     );
   }
+  if (options.onExchange && !options.controller.foreign((req.url ?? '/').split('?')[0])) observeExchange(req, res, options.onExchange);
   handle(req, res, options).catch((error: unknown) => {
     options.onInternalError?.(error);
     if (res.headersSent) res.destroy();
     else writeReply(req, res, { status: 500, json: JSON.stringify(internalError(error).toJSON()) }, 'application/json');
   });
+}
+
+function observeExchange(req: IncomingMessage, res: ServerResponse, onExchange: (exchange: HttpExchange) => void): void {
+  const time = Date.now();
+  const started = performance.now();
+  const capture: ExchangeCapture = {};
+  captures.set(req, capture);
+  res.once('close', () =>
+    onExchange({
+      time,
+      method: req.method ?? '',
+      url: req.url ?? '',
+      requestHeaders: req.headers,
+      status: res.headersSent ? res.statusCode : 0,
+      responseHeaders: res.getHeaders(),
+      durationMs: performance.now() - started,
+      ...capture,
+    }),
+  );
 }
 
 /**
@@ -295,7 +330,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpAp
     contentType = responseContentType(header(req, 'accept'), major);
     reply = await respond(req, uri, query, options, format);
   } catch (error) {
-    if (error instanceof RequestAborted) {
+    if (error instanceof RequestAborted || error instanceof ConnectionDropped) {
       res.destroy();
       return;
     }
@@ -316,7 +351,10 @@ function writeReply(req: IncomingMessage, res: ServerResponse, reply: Reply, con
     return;
   }
   res.setHeader('content-type', contentType);
-  res.end(req.method === 'HEAD' ? undefined : reply.json);
+  const body = req.method === 'HEAD' ? undefined : reply.json;
+  const capture = captures.get(req);
+  if (capture) capture.responseBody = body;
+  res.end(body);
 }
 
 async function handleForeign(req: IncomingMessage, res: ServerResponse, handler: ForeignHandler, options: HttpAppOptions): Promise<void> {
@@ -351,6 +389,8 @@ async function respond(
 ): Promise<Reply> {
   // Elasticsearch authenticates on the request's headers, before it reads the body or looks for a handler.
   authenticate(options.security ?? {}, header(req, 'authorization'), uri);
+  const fault = options.faultFor?.(req);
+  if (fault) await applyFault(req, fault, options.maxContentLength);
   const method = (req.method ?? 'GET').toUpperCase();
   if (!KNOWN_METHODS.includes(method)) return routeReply(options.controller.unknownMethod(method, uri.split('?')[0]));
   const major = Number(options.profile.version.number.split('.')[0]);
@@ -377,6 +417,8 @@ async function respond(
     }
     throw error;
   }
+  const capture = captures.get(req);
+  if (capture) capture.requestBody = raw;
   let body: string | undefined;
   if (raw.length > 0) {
     const declared = header(req, 'content-type');
@@ -402,6 +444,23 @@ async function respond(
   const request = new RestRequest(method as HttpMethod, path, uri, target.pathParams, params, body, req.headers);
   const result = await options.controller.dispatch(target, request);
   return resultReply(result, options.profile, format);
+}
+
+/** Waits, drops the connection or answers with the fault's error; a fault with only a delay then lets the request through. */
+async function applyFault(req: IncomingMessage, fault: RequestFault, maxContentLength: number): Promise<void> {
+  const capture = captures.get(req);
+  if (capture) capture.fault = fault;
+  if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+  if (fault.drop) throw new ConnectionDropped();
+  if (fault.error) {
+    // Reading the body keeps the connection usable for the next request, and the journal shows it.
+    const raw = await readBody(req, maxContentLength).catch((error: unknown) => {
+      if (error instanceof BodyTooLarge) return undefined;
+      throw error;
+    });
+    if (capture) capture.requestBody = raw;
+    throw fault.error;
+  }
 }
 
 function routeReply(error: RouteError): Reply {

@@ -61,6 +61,7 @@ export interface DispatchTarget {
 export class RestController {
   private readonly routes: Route[] = [];
   private readonly foreignRoutes = new Map<string, ForeignHandler>();
+  private readonly foreignPrefixes: { prefix: string; handler: ForeignHandler }[] = [];
 
   constructor(private readonly globalParameters: readonly string[]) {}
 
@@ -69,9 +70,16 @@ export class RestController {
     this.foreignRoutes.set(path, handler);
   }
 
+  /** Hands every request to `prefix` or any path below it (`/__mock` owns `/__mock/journal`) to a handler. */
+  registerForeignPrefix(prefix: string, handler: ForeignHandler): void {
+    this.foreignPrefixes.push({ prefix: prefix.replace(/\/+$/, ''), handler });
+  }
+
   /** The foreign handler for a raw request path, if another product owns it. */
   foreign(rawPath: string): ForeignHandler | undefined {
-    return this.foreignRoutes.get(rawPath);
+    const exact = this.foreignRoutes.get(rawPath);
+    if (exact) return exact;
+    return this.foreignPrefixes.find(({ prefix }) => rawPath === prefix || rawPath.startsWith(`${prefix}/`))?.handler;
   }
 
   register(method: HttpMethod, path: string, handler: RestHandler, parameters: readonly string[] = []): void {

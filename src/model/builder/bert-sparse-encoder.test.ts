@@ -94,7 +94,9 @@ describe('built-in BERT sparse encoder', () => {
     expect(tokens.size).toBeLessThanOrEqual(250);
 
     // The input's content words outrank every expansion.
-    const weakestContentWord = Math.min(...['sky', 'port', 'color', 'television', 'channel', 'tuned', 'dead'].map((word) => tokens.get(word)!));
+    const weakestContentWord = Math.min(
+      ...['sky', 'port', 'color', 'television', 'channel', 'tuned', 'dead'].map((word) => tokens.get(word)!),
+    );
     const strongestExpansion = Math.max(...expansions.map((token) => tokens.get(token)!));
     expect(strongestExpansion).toBeLessThan(weakestContentWord);
   });
@@ -143,7 +145,10 @@ describe('built-in BERT sparse encoder', () => {
     const reference = await embed(fp32, texts);
     const quantized = await embed(int8, texts);
     texts.forEach((_, b) => {
-      const top = (pooled: Float32Array) => rowTokens(pooled, b, vocabulary).slice(0, 20).map(([token]) => token);
+      const top = (pooled: Float32Array) =>
+        rowTokens(pooled, b, vocabulary)
+          .slice(0, 20)
+          .map(([token]) => token);
       const expected = top(reference.pooled);
       const actual = new Set(top(quantized.pooled));
       expect(expected.filter((token) => actual.has(token)).length / expected.length).toBeGreaterThanOrEqual(0.9);

@@ -110,11 +110,15 @@ function packageMetadata(preset: RepositoryPreset, variant: PackageVariant): Rec
 
 /** Builds a preset's packages in memory; the weights are generated once and shared by the variants. */
 export function presetModelPackages(preset: RepositoryPreset, modelIds: readonly string[]): ModelPackage[] {
+  return [...presetModelPackageBuilds(preset, modelIds)];
+}
+
+/** The same, one package at a time, so that each is written (and reported) before the next is built. */
+function* presetModelPackageBuilds(preset: RepositoryPreset, modelIds: readonly string[]): Generator<ModelPackage> {
   const vocabulary = loadBertUncasedVocabulary();
   const weights = generateEncoderWeights({ ...preset.config }, vocabulary);
-  return preset.variants
-    .filter((variant) => modelIds.includes(variant.modelId))
-    .map((variant) => ({
+  for (const variant of preset.variants.filter((candidate) => modelIds.includes(candidate.modelId))) {
+    yield {
       modelId: variant.modelId,
       model: encodeModel(variant.precision === 'fp32' ? buildEncoderModel(weights) : buildQuantizedEncoderModel(weights)),
       vocabulary,
@@ -122,7 +126,8 @@ export function presetModelPackages(preset: RepositoryPreset, modelIds: readonly
       platformArchitecture: variant.platformArchitecture,
       tokenization: { ...ELSER_TOKENIZATION },
       metadata: packageMetadata(preset, variant),
-    }));
+    };
+  }
 }
 
 /** Builds both built-in packages in memory (the weights are generated once and shared). */
@@ -135,6 +140,8 @@ export interface BuildRepositoryOptions {
   force?: boolean;
   /** Receives one line per file written. */
   log?: (line: string) => void;
+  /** Called before each model package is written and once all are: `done` of `total` packages. */
+  onProgress?: (done: number, total: number, modelId?: string) => void;
 }
 
 export interface BuildPresetOptions extends BuildRepositoryOptions {
@@ -171,11 +178,16 @@ export async function buildPresetRepository(
   }
   const written: string[] = [];
   if (stale.length > 0) {
-    for (const pkg of presetModelPackages(preset, stale)) {
+    options.onProgress?.(0, stale.length, stale[0]);
+    let done = 0;
+    for (const pkg of presetModelPackageBuilds(preset, stale)) {
       const result = await writeModelPackage(outDir, pkg);
+      done++;
+      if (done < stale.length) options.onProgress?.(done, stale.length, stale[done]);
       for (const file of result.paths) log(`wrote ${file}`);
       written.push(...result.paths);
     }
+    options.onProgress?.(stale.length, stale.length);
   }
   return { modelIds: variants.map((variant) => variant.modelId), written, upToDate };
 }

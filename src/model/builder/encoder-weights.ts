@@ -217,9 +217,7 @@ function tokenEmbeddings(config: BertSparseEncoderConfig, vocabulary: readonly s
 
     // Self logit L = exp(target) - 1 so that log(1 + L) hits the target weight.
     const selfLogit = Math.expm1(targets[id]);
-    const tokenNorm = targets[id] === 0
-      ? 1
-      : Math.max(SHAPING.minNorm, selfLogit / (scale * (SHAPING.selfAlignment - SHAPING.threshold)));
+    const tokenNorm = targets[id] === 0 ? 1 : Math.max(SHAPING.minNorm, selfLogit / (scale * (SHAPING.selfAlignment - SHAPING.threshold)));
     for (let i = 0; i < hidden; i++) embedding.data[id * hidden + i] = (tokenNorm * direction[i]) / norm;
     decoderBias[id] = targets[id] === 0 ? -scale * tokenNorm * SHAPING.threshold : selfLogit - scale * tokenNorm * SHAPING.selfAlignment;
   }
@@ -254,7 +252,12 @@ function transformerLayer(config: BertSparseEncoderConfig, index: number): Trans
       bias: random('ffn_in_bias').fillNormal(zeros(intermediate), 0.1),
     },
     feedForwardOut: {
-      weight: normalMatrix(random('ffn_out'), intermediate, hidden, SHAPING.feedForwardScale / Math.sqrt(GELU_SECOND_MOMENT * intermediate)),
+      weight: normalMatrix(
+        random('ffn_out'),
+        intermediate,
+        hidden,
+        SHAPING.feedForwardScale / Math.sqrt(GELU_SECOND_MOMENT * intermediate),
+      ),
       bias: zeros(hidden),
     },
     feedForwardNorm: { scale: ones(hidden), bias: zeros(hidden) },

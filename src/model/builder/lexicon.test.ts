@@ -19,7 +19,8 @@ describe('lexicon', () => {
   const id = (token: string) => vocabulary.indexOf(token);
 
   it('recognises special tokens and masks them', () => {
-    for (const token of ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', '[unused0]', '[unused993]']) expect(isSpecialToken(token)).toBe(true);
+    for (const token of ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', '[unused0]', '[unused993]'])
+      expect(isSpecialToken(token)).toBe(true);
     for (const token of ['the', '##s', '[', 'unused']) expect(isSpecialToken(token)).toBe(false);
     const mask = emittableTokenMask(vocabulary);
     expect([mask[0], mask[1], mask[100], mask[101], mask[102], mask[103], mask[id('sky')]]).toEqual([0, 0, 0, 0, 0, 0, 1]);
@@ -51,7 +52,8 @@ describe('lexicon', () => {
 
   it('groups tokens that share a stem and splits compounds', () => {
     const groups = stemGroups(vocabulary);
-    const sameInflection = (a: string, b: string) => groups.inflectionGroup[id(a)] >= 0 && groups.inflectionGroup[id(a)] === groups.inflectionGroup[id(b)];
+    const sameInflection = (a: string, b: string) =>
+      groups.inflectionGroup[id(a)] >= 0 && groups.inflectionGroup[id(a)] === groups.inflectionGroup[id(b)];
     expect(sameInflection('color', 'colors')).toBe(true);
     expect(sameInflection('tune', 'tuned')).toBe(true);
     expect(sameInflection('port', '##port')).toBe(true);

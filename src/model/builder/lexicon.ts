@@ -68,9 +68,12 @@ function repairRemainder(remainder: string, isWord: WordLookup): string {
 
 /** colour -> color, centre -> center, when the American form is itself a word. */
 function americanSpelling(word: string, isWord: WordLookup): string {
-  const candidate = word.length > 4 && word.endsWith('our')
-    ? `${word.slice(0, -3)}or`
-    : /[^aeiou]re$/.test(word) && word.length > 4 ? `${word.slice(0, -2)}er` : word;
+  const candidate =
+    word.length > 4 && word.endsWith('our')
+      ? `${word.slice(0, -3)}or`
+      : /[^aeiou]re$/.test(word) && word.length > 4
+        ? `${word.slice(0, -2)}er`
+        : word;
   return candidate !== word && isWord(candidate) ? candidate : word;
 }
 
@@ -93,8 +96,30 @@ export function inflectionalStem(word: string, isWord: WordLookup): string | und
 }
 
 const DERIVATIONAL_SUFFIXES = [
-  'ization', 'isation', 'ation', 'ition', 'ness', 'ment', 'able', 'ible', 'less', 'ful',
-  'ity', 'ous', 'ive', 'ize', 'ise', 'ist', 'ism', 'ion', 'ial', 'al', 'ic', 'ly', 'er', 'or',
+  'ization',
+  'isation',
+  'ation',
+  'ition',
+  'ness',
+  'ment',
+  'able',
+  'ible',
+  'less',
+  'ful',
+  'ity',
+  'ous',
+  'ive',
+  'ize',
+  'ise',
+  'ist',
+  'ism',
+  'ion',
+  'ial',
+  'al',
+  'ic',
+  'ly',
+  'er',
+  'or',
 ];
 
 /**

@@ -19,10 +19,12 @@ describe('built-in model repository', () => {
   };
   let first: string;
   let firstWritten: string[];
+  const progress: [number, number, string?][] = [];
 
   beforeAll(async () => {
     first = temporaryDirectory();
-    firstWritten = (await buildBuiltinRepository(first, { log: () => undefined })).written;
+    const onProgress = (done: number, total: number, modelId?: string) => progress.push(modelId ? [done, total, modelId] : [done, total]);
+    firstWritten = (await buildBuiltinRepository(first, { log: () => undefined, onProgress })).written;
   });
 
   afterAll(() => {
@@ -33,6 +35,14 @@ describe('built-in model repository', () => {
     const expected = BUILTIN_MODEL_IDS.flatMap((id) => [`${id}.onnx`, `${id}.vocab.json`, `${id}.metadata.json`]);
     expect(firstWritten.map((file) => path.basename(file))).toEqual(expected);
     expect(readdirSync(first).sort()).toEqual([...expected].sort());
+  });
+
+  it('reports progress before each package it writes, and once all are written', () => {
+    expect(progress).toEqual([
+      [0, 2, BUILTIN_MODEL_IDS[0]],
+      [1, 2, BUILTIN_MODEL_IDS[1]],
+      [2, 2],
+    ]);
   });
 
   it('is byte-for-byte reproducible', async () => {
@@ -81,7 +91,12 @@ describe('built-in model repository', () => {
 
   it('skips models whose files match their metadata and rebuilds the ones that do not', async () => {
     const lines: string[] = [];
-    const unchanged = await buildBuiltinRepository(first, { log: (line) => lines.push(line) });
+    const unchangedProgress: number[] = [];
+    const unchanged = await buildBuiltinRepository(first, {
+      log: (line) => lines.push(line),
+      onProgress: (done) => unchangedProgress.push(done),
+    });
+    expect(unchangedProgress).toEqual([]);
     expect(unchanged.written).toEqual([]);
     expect(unchanged.upToDate).toEqual([...BUILTIN_MODEL_IDS]);
     expect(lines).toEqual([]);

@@ -46,9 +46,9 @@ describe('onnx-graph helpers', () => {
     expect(() => graph.addOutput('nothing', ElementType.FLOAT, ['n'])).toThrow(/not produced/);
     graph.node('Fancy', ['x'], { domain: MICROSOFT_DOMAIN, outputs: ['z'] });
     graph.addOutput('z', ElementType.FLOAT, ['n']);
-    expect(() => assembleModel({ graph: graph.build(), opsets: [{ domain: '', version: 17 }], producerName: 't', producerVersion: '1' })).toThrow(
-      /no opset import for domain 'com.microsoft'/,
-    );
+    expect(() =>
+      assembleModel({ graph: graph.build(), opsets: [{ domain: '', version: 17 }], producerName: 't', producerVersion: '1' }),
+    ).toThrow(/no opset import for domain 'com.microsoft'/);
     const reordered = onnx.ModelProto.create({
       graph: onnx.GraphProto.create({
         node: [onnx.NodeProto.create({ opType: 'Relu', input: ['later'], output: ['out'], name: 'n' })],
@@ -72,7 +72,9 @@ describe('onnx-graph helpers', () => {
     expect(graph.floatScalar(1)).toBe(graph.floatScalar(1));
     graph.op('Identity', [pooled], [], 'y');
     graph.addOutput('y', ElementType.FLOAT, ['batch', 4]);
-    const bytes = encodeModel(assembleModel({ graph: graph.build(), opsets: [{ domain: '', version: 17 }], producerName: 't', producerVersion: '1' }));
+    const bytes = encodeModel(
+      assembleModel({ graph: graph.build(), opsets: [{ domain: '', version: 17 }], producerName: 't', producerVersion: '1' }),
+    );
     expect(decodeModel(bytes).graph?.node?.length).toBe(8);
 
     const directory = mkdtempSync(path.join(tmpdir(), 'onnx-graph-'));

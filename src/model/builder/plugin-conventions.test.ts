@@ -71,7 +71,10 @@ describe('plug-in convention test models', () => {
     expect(sessions.get('logits-bert-names')!.inputNames).toEqual(['input_ids', 'input_mask', 'segment_ids']);
     expect(sessions.get('logits')!.outputMetadata[0]).toMatchObject({ type: 'float32', shape: ['batch', 'sequence', V] });
     expect(sessions.get('pooled')!.outputMetadata[0]).toMatchObject({ type: 'float32', shape: ['batch', V] });
-    expect(sessions.get('sparse')!.outputMetadata.map((output) => (output.isTensor ? output.type : undefined))).toEqual(['int64', 'float32']);
+    expect(sessions.get('sparse')!.outputMetadata.map((output) => (output.isTensor ? output.type : undefined))).toEqual([
+      'int64',
+      'float32',
+    ]);
   });
 
   it('the pooled test model is ELSER-shaped too', () => {

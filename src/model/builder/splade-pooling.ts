@@ -18,7 +18,8 @@ export function poolLogits(
   keep?: Float32Array,
 ): Float32Array {
   const [batch, sequence, vocab] = dims;
-  if (logits.length !== batch * sequence * vocab) throw new Error(`logits hold ${logits.length} values, dims say ${batch * sequence * vocab}`);
+  if (logits.length !== batch * sequence * vocab)
+    throw new Error(`logits hold ${logits.length} values, dims say ${batch * sequence * vocab}`);
   const pooled = new Float32Array(batch * vocab);
   const maximum = new Float32Array(vocab);
   for (let b = 0; b < batch; b++) {

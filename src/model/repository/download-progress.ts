@@ -1,21 +1,13 @@
 import type { Logger } from '../../observability/logger';
+import { progressBarLine, ProgressStream, TerminalProgress } from '../../observability/terminal-progress';
 
-/** A stream that may be a terminal, such as `process.stderr`. */
-export interface ProgressStream {
-  write(text: string): unknown;
-  isTTY?: boolean;
-  columns?: number;
-}
+export type { ProgressStream };
 
-const BAR_WIDTH = 30;
 const MIB = 1024 * 1024;
 
 export function progressLine(modelId: string, bytes: number, total: number): string {
   const fraction = total > 0 ? Math.min(1, bytes / total) : 0;
-  const filled = Math.round(fraction * BAR_WIDTH);
-  const percent = `${Math.floor(fraction * 100)}`.padStart(3);
-  const amounts = `${(bytes / MIB).toFixed(1)}/${(total / MIB).toFixed(1)} MiB`;
-  return `${modelId} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${percent}% ${amounts}`;
+  return progressBarLine(modelId, fraction, `${(bytes / MIB).toFixed(1)}/${(total / MIB).toFixed(1)} MiB`);
 }
 
 /**
@@ -25,14 +17,16 @@ export function progressLine(modelId: string, bytes: number, total: number): str
 export class DownloadProgressReporter {
   private lastDecile: number | undefined;
   private lastPercent = -1;
-  private drawnWidth = 0;
+  private readonly bar: TerminalProgress;
 
   constructor(
     private readonly modelId: string,
     private readonly total: number,
     private readonly logger?: Logger,
-    private readonly terminal?: ProgressStream,
-  ) {}
+    terminal?: ProgressStream,
+  ) {
+    this.bar = new TerminalProgress(terminal);
+  }
 
   update(bytes: number): void {
     const fraction = this.total > 0 ? Math.min(1, bytes / this.total) : 0;
@@ -46,20 +40,12 @@ export class DownloadProgressReporter {
     }
     if (this.lastDecile === undefined || decile > this.lastDecile) this.lastDecile = decile;
     const percent = Math.floor(fraction * 100);
-    if (this.terminal?.isTTY && percent !== this.lastPercent) this.draw(progressLine(this.modelId, bytes, this.total));
+    if (percent !== this.lastPercent) this.bar.draw(progressLine(this.modelId, bytes, this.total));
     this.lastPercent = percent;
   }
 
   /** Ends the progress line so later output starts on a fresh one. */
   finish(): void {
-    if (this.terminal?.isTTY && this.drawnWidth > 0) this.terminal.write('\n');
-    this.drawnWidth = 0;
-  }
-
-  private draw(line: string): void {
-    const width = Math.max(0, (this.terminal?.columns ?? 80) - 1);
-    const text = line.length > width ? line.slice(0, width) : line;
-    this.terminal?.write(`\r${text.padEnd(this.drawnWidth)}`);
-    this.drawnWidth = text.length;
+    this.bar.finish();
   }
 }

@@ -46,3 +46,5 @@ export { DownloadProgressReporter, progressLine } from './download-progress';
 export type { ProgressStream } from './download-progress';
 export { readModelPackage } from './package-directory';
 export { modelNotFound } from './repository-errors';
+export { ThrottledRepositorySource } from './throttled-repository-source';
+export type { DownloadLimit, DownloadThrottle } from './throttled-repository-source';

@@ -1,0 +1,2 @@
+/** The types generated from `openapi/elser-mock.yaml`. */
+export type { components, operations, paths } from './generated/openapi';
