@@ -191,6 +191,17 @@ describe('the control plane under /__mock', () => {
       expect((await request(server.url).get('/_inference/_all')).status).toBe(200);
     });
 
+    it('stops delaying a request whose client went away, and answers nothing', async () => {
+      const abandoned = request(server.url).get('/_inference/_all').set('X-Elser-Mock-Delay', '1h').timeout(200);
+      await expect(abandoned).rejects.toThrow(/Timeout/);
+      const entries = await waitFor(
+        () => journal(server.url),
+        (found) => found.length === 1,
+      );
+      expect(entries[0]).toMatchObject({ response: { status: 0 }, fault: { source: 'headers', delay_ms: 3_600_000 } });
+      expect(entries[0].duration_ms).toBeLessThan(60_000);
+    });
+
     it('delays requests by a fault, with a delay and a count', async () => {
       const fault = await addFault(server.url, { path: '/', delay: '200ms', times: 1 });
       expect(fault).toMatchObject({ delay: '200ms', times: 1 });

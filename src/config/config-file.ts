@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
-import { parseDocument } from 'yaml';
 import {
   applyOption,
   ConfigurationError,
@@ -78,6 +76,8 @@ export function applyConfigFile(file: string, text: string, base: ServerOptions 
 }
 
 function parseConfigText(text: string, problem: (message: string) => ConfigurationError): ConfigValues {
+  // The YAML parser loads only when there is a file to read.
+  const { parseDocument } = require('yaml') as typeof import('yaml');
   const document = parseDocument(text);
   if (document.errors.length > 0) {
     // Only the first line: the rest quotes the file, which may hold a secret.
@@ -99,6 +99,8 @@ export function configSchema(): ConfigSchema {
 function compiledSchema(): { schema: ConfigSchema; validate: ValidateFunction } {
   if (!compiled) {
     const schema = JSON.parse(readFileSync(CONFIG_SCHEMA_FILE, 'utf8')) as ConfigSchema;
+    // Loaded only when there is a file to check: most starts have none.
+    const { default: Ajv2020 } = require('ajv/dist/2020') as typeof import('ajv/dist/2020');
     const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
     compiled = { schema, validate: ajv.compile(schema) };
   }

@@ -91,4 +91,17 @@ describe('applyOption', () => {
     expect(() => applyOption(options, 'port', 'x')).toThrow(new ConfigurationError('[port] must be an integer from 0 to 65535, got [x]'));
     expect(() => applyOption(options, 'auth', 'bearer:s3cret')).toThrow(new ConfigurationError('[auth] must be basic:USER:PASS'));
   });
+
+  it('names a mistyped option without the value it was given, which may be a secret', () => {
+    const error = (() => {
+      try {
+        resolveOptions(['--authh=basic:elastic:s3cret'], {});
+      } catch (caught) {
+        return caught as Error;
+      }
+      throw new Error('expected a failure');
+    })();
+    expect(error.message).toMatch(/^unknown option \[--authh\]; options are /);
+    expect(error.message).not.toContain('s3cret');
+  });
 });

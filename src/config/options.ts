@@ -222,7 +222,8 @@ function parseArguments(argv: readonly string[]): Argument[] {
     const spec = SPECS.find((s) => s.flag === flag);
     if (!spec && flag !== CONFIG_FLAG) {
       const flags = [...SPECS.map((s) => s.flag), CONFIG_FLAG];
-      throw new ConfigurationError(`unknown option [${argv[i]}]; options are ${flags.join(', ')}`);
+      // Only the flag: the value after `=` may be a secret given to a mistyped option.
+      throw new ConfigurationError(`unknown option [${flag}]; options are ${flags.join(', ')}`);
     }
     if (spec?.boolean) {
       parsed.push({ flag, value: inline ?? '', spec });

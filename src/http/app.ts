@@ -364,6 +364,10 @@ async function handleForeign(req: IncomingMessage, res: ServerResponse, handler:
     for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
     res.end(reply.body);
   } catch (error) {
+    if (error instanceof RequestAborted) {
+      res.destroy();
+      return;
+    }
     options.onInternalError?.(error);
     if (res.headersSent) {
       res.destroy();
@@ -446,11 +450,29 @@ async function respond(
   return resultReply(result, options.profile, format);
 }
 
+/** Waits `ms`, or less if the connection closes first; a closed connection then has nobody to answer. */
+function delayUnlessClosed(req: IncomingMessage, ms: number): Promise<void> {
+  const connection = req.socket;
+  if (connection.destroyed) return Promise.reject(new RequestAborted());
+  return new Promise((resolve, reject) => {
+    const closed = () => {
+      clearTimeout(timer);
+      reject(new RequestAborted());
+    };
+    const timer = setTimeout(() => {
+      connection.off('close', closed);
+      resolve();
+    }, ms);
+    timer.unref();
+    connection.once('close', closed);
+  });
+}
+
 /** Waits, drops the connection or answers with the fault's error; a fault with only a delay then lets the request through. */
 async function applyFault(req: IncomingMessage, fault: RequestFault, maxContentLength: number): Promise<void> {
   const capture = captures.get(req);
   if (capture) capture.fault = fault;
-  if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+  if (fault.delayMs) await delayUnlessClosed(req, fault.delayMs);
   if (fault.drop) throw new ConnectionDropped();
   if (fault.error) {
     // Reading the body keeps the connection usable for the next request, and the journal shows it.

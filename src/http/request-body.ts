@@ -8,6 +8,7 @@ export class RequestAborted extends Error {}
 
 /** Reads a request's whole body, up to `limit` bytes. */
 export function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  if (request.destroyed) return Promise.reject(new RequestAborted());
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLarge());
   return new Promise((resolve, reject) => {

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { parse } from 'yaml';
 import { OPENAPI_FILE } from '../contracts/package-paths';
 import type { ForeignReply } from '../http/rest-controller';
 import { MOCK_PREFIX, mockError, mockJson, MockRequest, MockRouter } from './mock-router';
@@ -86,7 +85,11 @@ export function registerMockDocuments(mock: MockRouter, options: MockDocumentsOp
   const file = options.openapiFile ?? OPENAPI_FILE;
   let loaded: Promise<OpenApiSource> | undefined;
   const load = async (): Promise<OpenApiSource | undefined> => {
-    loaded ??= readFile(file, 'utf8').then((text) => ({ text, document: parse(text) as Record<string, unknown> }));
+    // The YAML parser loads with the first request for a document, not with every start.
+    loaded ??= readFile(file, 'utf8').then((text) => {
+      const { parse } = require('yaml') as typeof import('yaml');
+      return { text, document: parse(text) as Record<string, unknown> };
+    });
     try {
       return await loaded;
     } catch {

@@ -15,7 +15,16 @@ function logged(format: LogFormat, write: (logger: ReturnType<typeof createLogge
 
 describe('createLogger', () => {
   const secretEntry = {
-    req: { method: 'GET', url: '/', headers: { authorization: 'Basic c2VjcmV0', cookie: 'sid=secret-cookie', 'x-opaque-id': 'trace-1' } },
+    req: {
+      method: 'GET',
+      url: '/',
+      headers: {
+        authorization: 'Basic c2VjcmV0',
+        cookie: 'sid=secret-cookie',
+        'proxy-authorization': 'Basic cHJveHk=',
+        'x-opaque-id': 'trace-1',
+      },
+    },
     security: { basic: { username: 'elastic', password: 'secret-password' } },
   };
 
@@ -24,7 +33,7 @@ describe('createLogger', () => {
     expect(output).toContain('request completed');
     expect(output).toContain('trace-1');
     expect(output).toContain('[REDACTED]');
-    for (const secret of ['c2VjcmV0', 'secret-cookie', 'secret-password']) expect(output).not.toContain(secret);
+    for (const secret of ['c2VjcmV0', 'secret-cookie', 'cHJveHk=', 'secret-password']) expect(output).not.toContain(secret);
   });
 
   it('writes one JSON object per line in json format, and readable lines in pretty format', () => {

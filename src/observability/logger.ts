@@ -1,6 +1,6 @@
 import pino, { Logger } from 'pino';
-import pretty from 'pino-pretty';
 import type { LogLevel } from '../config/options';
+import { CREDENTIAL_HEADERS, REDACTED } from './redaction';
 
 export type { Logger };
 
@@ -17,21 +17,19 @@ export function createLogger(level: LogLevel, format: LogFormat = 'json', destin
     base: { name: 'elser-mock' },
     redact: {
       paths: [
-        'req.headers.authorization',
-        'req.headers["es-client-authentication"]',
-        'req.headers.cookie',
-        'headers.authorization',
+        ...CREDENTIAL_HEADERS.flatMap((name) => [`req.headers["${name}"]`, `headers["${name}"]`]),
         'security',
         '*.security',
         '*.apiKey',
         '*.apiKeys',
         '*.password',
       ],
-      censor: '[REDACTED]',
+      censor: REDACTED,
     },
   };
   if (format === 'json') return destination ? pino(options, destination) : pino(options);
   // In-process and synchronous, so that nothing logged before an exit is lost.
+  const pretty = require('pino-pretty') as typeof import('pino-pretty');
   const stream = pretty({
     sync: true,
     colorize: destination === undefined && process.stdout.isTTY,

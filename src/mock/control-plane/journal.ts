@@ -2,13 +2,13 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { HttpExchange, RequestFault } from '../../http/app';
 import { RouteError } from '../../http/rest-controller';
 import { simpleMatch } from '../../java/simple-match';
+import { CREDENTIAL_HEADERS, REDACTED } from '../../observability/redaction';
 
 export const DEFAULT_JOURNAL_CAPACITY = 1000;
 export const DEFAULT_JOURNAL_BODY_LIMIT = 64 * 1024;
 
 /** Credentials never kept: their values are replaced. */
-export const REDACTED_HEADERS: readonly string[] = ['authorization', 'es-client-authentication', 'cookie', 'proxy-authorization'];
-export const REDACTED = '[REDACTED]';
+export { REDACTED };
 
 export interface JournalOptions {
   /** How many exchanges are kept, the oldest dropped first; 0 keeps none. */
@@ -123,7 +123,7 @@ export class ExchangeJournal {
 function redacted(headers: IncomingHttpHeaders): Record<string, string | string[]> {
   const copy: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) copy[name] = REDACTED_HEADERS.includes(name) ? REDACTED : value;
+    if (value !== undefined) copy[name] = CREDENTIAL_HEADERS.includes(name) ? REDACTED : value;
   }
   return copy;
 }
