@@ -96,8 +96,7 @@ export class AllocationPool implements SparseEncoder {
     if (!Number.isInteger(options.threadsPerAllocation) || options.threadsPerAllocation < 1) {
       throw new RangeError(`threadsPerAllocation must be a positive integer, got ${options.threadsPerAllocation}`);
     }
-    this.tokenizer = new BertWordPieceTokenizer(options.vocabulary, options.tokenization);
-    this.tokens = sanitizedVocabulary(options.vocabulary);
+    ({ tokenizer: this.tokenizer, tokens: this.tokens } = vocabularyViews(options.vocabulary, options.tokenization));
     const source = typeof options.model === 'string' ? { modelPath: options.model } : { model: options.model };
     this.init = {
       ...source,
@@ -351,6 +350,30 @@ export class AllocationPool implements SparseEncoder {
       job.reject(error);
     }
   }
+}
+
+interface VocabularyViews {
+  tokenizer: BertWordPieceTokenizer;
+  tokens: readonly string[];
+}
+
+/**
+ * Per vocabulary (the model cache hands every deployment of a model the same array) and
+ * tokenization: building them blocks the event loop for about 15 ms, at each deployment start
+ * otherwise. Both are read-only once built.
+ */
+const viewsByVocabulary = new WeakMap<readonly string[], Map<string, VocabularyViews>>();
+
+function vocabularyViews(vocabulary: readonly string[], tokenization: Partial<TokenizationOptions> | undefined): VocabularyViews {
+  let byTokenization = viewsByVocabulary.get(vocabulary);
+  if (!byTokenization) viewsByVocabulary.set(vocabulary, (byTokenization = new Map()));
+  const key = JSON.stringify(tokenization ?? {});
+  let views = byTokenization.get(key);
+  if (!views) {
+    views = { tokenizer: new BertWordPieceTokenizer(vocabulary, tokenization), tokens: sanitizedVocabulary(vocabulary) };
+    byTokenization.set(key, views);
+  }
+  return views;
 }
 
 /** How many queued jobs the batching looks through for companions of the oldest. */
