@@ -68,7 +68,7 @@ export async function start(startOptions: StartOptions = {}): Promise<RunningSer
   if (options.modelRepository === undefined) {
     // The builder is only loaded when the built-in repository may need building.
     const { buildBuiltinRepository } = await import('./model/builder/cli');
-    const progress = new TerminalProgress(process.stdout.isTTY ? process.stdout : undefined);
+    const progress = new TerminalProgress(process.stdout);
     await buildBuiltinRepository(repository, {
       log: (line) => logger.debug(line),
       onProgress: (done, total, modelId) => {

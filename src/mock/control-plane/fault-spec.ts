@@ -95,23 +95,32 @@ function pathPattern(value: unknown): string {
   return value;
 }
 
-function delayOf(value: unknown): TimeValue {
-  if (typeof value !== 'string') throw invalid(`[delay] must be a time value such as "1500ms" or "2s", got [${JSON.stringify(value)}]`);
+/** A fault's delay: a time value from 0 to `MAX_FAULT_DELAY`; `fail` wraps a problem in the caller's error. */
+export function parseFaultDelay(value: string, settingName: string, fail: (problem: string) => Error): TimeValue {
   let delay: TimeValue;
   try {
-    delay = TimeValue.parse(value, 'delay');
+    delay = TimeValue.parse(value, settingName);
   } catch (error) {
-    if (error instanceof ElasticsearchException) throw invalid(`[delay] ${error.reason}`);
+    if (error instanceof ElasticsearchException) throw fail(error.reason);
     throw error;
   }
-  if (delay.nanos < 0 || delay.nanos > MAX_FAULT_DELAY.nanos) throw invalid(`[delay] must be from 0 to ${MAX_FAULT_DELAY}, got [${value}]`);
+  if (delay.nanos < 0 || delay.nanos > MAX_FAULT_DELAY.nanos) throw fail(`must be from 0 to ${MAX_FAULT_DELAY}, got [${value}]`);
   return delay;
 }
 
+/** The statuses a fault may force. */
+export const isForcedErrorStatus = (status: number) => Number.isInteger(status) && status >= 400 && status <= 599;
+
+export const FORCED_STATUS_RANGE = 'must be an error status from 400 to 599';
+
+function delayOf(value: unknown): TimeValue {
+  if (typeof value !== 'string') throw invalid(`[delay] must be a time value such as "1500ms" or "2s", got [${JSON.stringify(value)}]`);
+  return parseFaultDelay(value, 'delay', (problem) => invalid(`[delay] ${problem}`));
+}
+
 function statusOf(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 400 || value > 599) {
-    throw invalid(`[status] must be an error status from 400 to 599, got [${JSON.stringify(value)}]`);
-  }
+  if (typeof value !== 'number' || !isForcedErrorStatus(value))
+    throw invalid(`[status] ${FORCED_STATUS_RANGE}, got [${JSON.stringify(value)}]`);
   return value;
 }
 

@@ -1,9 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { ElasticsearchException } from '../../errors/elasticsearch-exception';
 import type { RequestFault } from '../../http/app';
 import { RouteError } from '../../http/rest-controller';
 import { TimeValue } from '../../java/time-value';
-import { MAX_FAULT_DELAY } from './fault-spec';
+import { FORCED_STATUS_RANGE, isForcedErrorStatus, parseFaultDelay } from './fault-spec';
 import { forcedError } from './forced-errors';
 
 export const DELAY_HEADER = 'x-elser-mock-delay';
@@ -59,20 +58,11 @@ function single(headers: IncomingHttpHeaders, name: string): string | undefined 
 }
 
 function delayOf(value: string): TimeValue {
-  let delay: TimeValue;
-  try {
-    delay = TimeValue.parse(value, DELAY_HEADER);
-  } catch (error) {
-    if (error instanceof ElasticsearchException) throw invalidHeader(DELAY_HEADER, error.reason);
-    throw error;
-  }
-  if (delay.nanos < 0 || delay.nanos > MAX_FAULT_DELAY.nanos)
-    throw invalidHeader(DELAY_HEADER, `must be from 0 to ${MAX_FAULT_DELAY}, got [${value}]`);
-  return delay;
+  return parseFaultDelay(value, DELAY_HEADER, (problem) => invalidHeader(DELAY_HEADER, problem));
 }
 
 function statusOf(value: string): number {
   const status = /^\d{3}$/.test(value) ? Number(value) : NaN;
-  if (!(status >= 400 && status <= 599)) throw invalidHeader(STATUS_HEADER, `must be an error status from 400 to 599, got [${value}]`);
+  if (!isForcedErrorStatus(status)) throw invalidHeader(STATUS_HEADER, `${FORCED_STATUS_RANGE}, got [${value}]`);
   return status;
 }

@@ -3,8 +3,8 @@ import type { HttpExchange, RequestFault } from '../../http/app';
 import { RouteError } from '../../http/rest-controller';
 import { simpleMatch } from '../../java/simple-match';
 import { CREDENTIAL_HEADERS, REDACTED } from '../../observability/redaction';
+import { DEFAULT_OPTIONS } from '../../config/options';
 
-export const DEFAULT_JOURNAL_CAPACITY = 1000;
 export const DEFAULT_JOURNAL_BODY_LIMIT = 64 * 1024;
 
 /** Credentials never kept: their values are replaced. */
@@ -65,7 +65,7 @@ export class ExchangeJournal {
   private sequence = 0;
 
   constructor(options: JournalOptions = {}) {
-    this.capacity = options.capacity ?? DEFAULT_JOURNAL_CAPACITY;
+    this.capacity = options.capacity ?? DEFAULT_OPTIONS.journalSize;
     this.bodyLimit = options.bodyLimit ?? DEFAULT_JOURNAL_BODY_LIMIT;
   }
 
