@@ -9,7 +9,7 @@ export type { BertSparseEncoderConfig, EncoderWeights } from './encoder-weights'
 export const ENCODER_OPSET = 17;
 export const PRODUCER_NAME = 'elser-mock';
 /** Bumped whenever the graph layout or weight shaping changes (it is part of the file bytes). */
-export const PRODUCER_VERSION = '5';
+export const PRODUCER_VERSION = '6';
 
 /**
  * The built-in model: bert-base-uncased vocabulary, width 256 so that unrelated tokens stay below the
@@ -81,6 +81,13 @@ export interface WeightOps {
   tokenEmbedding(graph: GraphBuilder, inputIds: string, weights: EncoderWeights): string;
   /** `hidden [B, S, H] -> logits [B, S, V]` through the transposed token embedding plus the decoder bias. */
   decoder(graph: GraphBuilder, hidden: string, weights: EncoderWeights, logitsShape: string): string;
+  /** `hidden [B, S, H] -> [B, V]`: the maximum over the sequence of what `decoder` gives, bit for bit. */
+  maxLogits(graph: GraphBuilder, hidden: string, weights: EncoderWeights, logitsShape: string): string;
+}
+
+/** `[B, S, X] -> [B, X]`. */
+export function maxOverSequence(graph: GraphBuilder, values: string): string {
+  return graph.op('ReduceMax', [values], [attribute.ints('axes', [1]), attribute.int('keepdims', 0)]);
 }
 
 const TOKEN_EMBEDDING = 'embeddings.word_embeddings.weight';
@@ -102,14 +109,21 @@ export function float32WeightOps(): WeightOps {
       return graph.op('Gather', [TOKEN_EMBEDDING, inputIds], [attribute.int('axis', 0)]);
     },
     decoder(graph, hidden, weights, logitsShape) {
-      const { rows: vocab, cols: size } = weights.tokenEmbedding;
-      const bias = graph.addInitializer(tensor(DECODER_BIAS, [vocab], weights.decoderBias));
-      // Gemm's transB multiplies by the [V, H] embedding directly, keeping one shared copy.
-      const flat = graph.op('Reshape', [hidden, graph.int64Vector([-1, size])]);
-      const logits = graph.op('Gemm', [flat, TOKEN_EMBEDDING, bias], [attribute.int('transB', 1)]);
-      return graph.op('Reshape', [logits, logitsShape]);
+      return float32Decoder(graph, hidden, weights, logitsShape);
+    },
+    maxLogits(graph, hidden, weights, logitsShape) {
+      return maxOverSequence(graph, float32Decoder(graph, hidden, weights, logitsShape));
     },
   };
+}
+
+function float32Decoder(graph: GraphBuilder, hidden: string, weights: EncoderWeights, logitsShape: string): string {
+  const { rows: vocab, cols: size } = weights.tokenEmbedding;
+  const bias = graph.addInitializer(tensor(DECODER_BIAS, [vocab], weights.decoderBias));
+  // Gemm's transB multiplies by the [V, H] embedding directly, keeping one shared copy.
+  const flat = graph.op('Reshape', [hidden, graph.int64Vector([-1, size])]);
+  const logits = graph.op('Gemm', [flat, TOKEN_EMBEDDING, bias], [attribute.int('transB', 1)]);
+  return graph.op('Reshape', [logits, logitsShape]);
 }
 
 function layerNorm(graph: GraphBuilder, input: string, weights: LayerNormWeights, name: string): string {
@@ -125,6 +139,23 @@ function gelu(graph: GraphBuilder, input: string): string {
   return graph.op('Mul', [input, gate]);
 }
 
+/** The linear layers side by side: `x · [W1 W2 …] + [b1 b2 …]`, all reading the same input. */
+export function concatenateLinears(linears: readonly LinearWeights[]): LinearWeights {
+  const rows = linears[0].weight.rows;
+  const cols = linears.reduce((sum, linear) => sum + linear.weight.cols, 0);
+  const data = new Float32Array(rows * cols);
+  const bias = new Float32Array(cols);
+  let offset = 0;
+  for (const linear of linears) {
+    const { cols: width, data: source } = linear.weight;
+    if (linear.weight.rows !== rows) throw new Error(`cannot concatenate linears with ${rows} and ${linear.weight.rows} inputs`);
+    for (let i = 0; i < rows; i++) data.set(source.subarray(i * width, (i + 1) * width), i * cols + offset);
+    bias.set(linear.bias, offset);
+    offset += width;
+  }
+  return { weight: { rows, cols, data }, bias };
+}
+
 function selfAttention(
   graph: GraphBuilder,
   input: string,
@@ -134,14 +165,16 @@ function selfAttention(
   ops: WeightOps,
 ): string {
   const headSize = config.hidden / config.heads;
+  // One projection for query, key and value: a third of the quantization and bias passes of three,
+  // and a wider multiplication that uses threads better; each output column is computed as before.
+  const projected = ops.linear(graph, input, concatenateLinears([weights.query, weights.key, weights.value]), 'query_key_value');
+  const [queryRows, keyRows, valueRows] = graph.node('Split', [projected], { attributes: [attribute.int('axis', -1)], outputCount: 3 });
   const splitHeads = graph.int64Vector([0, 0, config.heads, headSize]);
-  const heads = (name: string, linear: LinearWeights, perm: number[]) => {
-    const projected = ops.linear(graph, input, linear, name);
-    return graph.op('Transpose', [graph.op('Reshape', [projected, splitHeads])], [attribute.ints('perm', perm)]);
-  };
-  const query = heads('query', weights.query, [0, 2, 1, 3]);
-  const keyTransposed = heads('key', weights.key, [0, 2, 3, 1]);
-  const value = heads('value', weights.value, [0, 2, 1, 3]);
+  const heads = (rows: string, perm: number[]) =>
+    graph.op('Transpose', [graph.op('Reshape', [rows, splitHeads])], [attribute.ints('perm', perm)]);
+  const query = heads(queryRows, [0, 2, 1, 3]);
+  const keyTransposed = heads(keyRows, [0, 2, 3, 1]);
+  const value = heads(valueRows, [0, 2, 1, 3]);
   const scores = graph.op('Mul', [graph.op('MatMul', [query, keyTransposed]), graph.floatScalar(1 / Math.sqrt(headSize))]);
   const probabilities = graph.op('Softmax', [graph.op('Add', [scores, additiveMask])], [attribute.int('axis', -1)]);
   const context = graph.op('Transpose', [graph.op('MatMul', [probabilities, value])], [attribute.ints('perm', [0, 2, 1, 3])]);
@@ -215,24 +248,24 @@ export function buildEncoderModel(
   });
 
   const logitsShape = graph.op('Concat', [inputShape, graph.int64Vector([config.vocabSize])], [attribute.int('axis', 0)]);
-  const logits = graph.scoped('cls.predictions', () => {
-    const transformed = graph.scoped('transform', () =>
-      layerNorm(graph, gelu(graph, ops.linear(graph, hidden, weights.mlmDense, 'dense')), weights.mlmNorm, 'LayerNorm'),
-    );
-    return ops.decoder(graph, transformed, weights, logitsShape);
-  });
+  const transformed = graph.scoped('cls.predictions.transform', () =>
+    layerNorm(graph, gelu(graph, ops.linear(graph, hidden, weights.mlmDense, 'dense')), weights.mlmNorm, 'LayerNorm'),
+  );
 
   if (output === 'logits') {
+    const logits = graph.scoped('cls.predictions', () => ops.decoder(graph, transformed, weights, logitsShape));
     const name = options.outputName ?? 'logits';
     graph.op('Identity', [logits], [], name);
     graph.addOutput(name, F32, ['batch', 'sequence', config.vocabSize]);
   } else {
     const pooled = graph.scoped('splade', () => {
-      // max_t(mask·x) then log(1 + relu(·)) equals max_t(mask·log(1 + relu(x))) because the
-      // activation is monotone and maps every value <= 0 to 0; the activation then runs on
-      // [B, V] instead of [B, S, V].
-      const masked = graph.op('Mul', [logits, graph.op('Unsqueeze', [maskFloat, graph.int64Vector([2])])]);
-      const maximum = graph.op('ReduceMax', [masked], [attribute.ints('axes', [1]), attribute.int('keepdims', 0)]);
+      // A padded position takes the first position's hidden state, so the maximum over the sequence is
+      // the maximum over its tokens without a masking pass over [B, S, V]. log(1 + relu(·)) is monotone,
+      // so it runs after the maximum, on [B, V] instead of [B, S, V].
+      const real = graph.op('Unsqueeze', [graph.op('Cast', [attentionMask], [attribute.int('to', ElementType.BOOL)]), graph.int64Vector([2])]);
+      const first = graph.op('Slice', [transformed, graph.int64Vector([0]), graph.int64Vector([1]), graph.int64Vector([1])]);
+      const unpadded = graph.op('Where', [real, transformed, first]);
+      const maximum = graph.scoped('cls.predictions', () => ops.maxLogits(graph, unpadded, weights, logitsShape));
       const activated = graph.op('Log', [graph.op('Add', [graph.op('Relu', [maximum]), graph.floatScalar(1)])]);
       const mask = graph.weight('vocabulary_mask', [config.vocabSize], weights.vocabularyMask);
       return graph.op('Mul', [activated, mask]);

@@ -1,4 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-node';
+import { maxOverSequence } from './bert-sparse-encoder';
+import type { EncoderWeights } from './encoder-weights';
 import { ElementType, GraphBuilder, assembleModel, encodeModel } from './onnx-graph';
 import { int8WeightOps, quantizePerColumn } from './quantize';
 
@@ -19,7 +21,8 @@ function roundHalfEven(value: number): number {
 /**
  * The dynamic int8 linear layer in float32 arithmetic, step by step: per-row
  * symmetric scale, round half to even, clip to ±127, exact integer products,
- * then rescaled by the row scale, the column scale, and the bias added.
+ * then rescaled by the column scale (as MatMulIntegerToFloat writes them), the
+ * row scale, and the bias added.
  */
 function referenceLinear(
   input: Float32Array,
@@ -39,7 +42,7 @@ function referenceLinear(
     for (let j = 0; j < outFeatures; j++) {
       let sum = 0;
       for (let i = 0; i < inFeatures; i++) sum += q[i] * quantized.values[i * outFeatures + j];
-      output[r * outFeatures + j] = fround(fround(fround(fround(sum) * scale) * quantized.scales[j]) + bias[j]);
+      output[r * outFeatures + j] = fround(fround(fround(fround(sum) * quantized.scales[j]) * scale) + bias[j]);
     }
   }
   return output;
@@ -80,5 +83,39 @@ describe('dynamic int8 linear layer', () => {
     const actual = outputs.y.data as Float32Array;
     expect(outputs.y.dims).toEqual([2, 3, outFeatures]);
     expect(Array.from(actual)).toEqual(Array.from(referenceLinear(input, rows.length, weight, inFeatures, outFeatures, bias)));
+  });
+});
+
+describe('int8 maximum of the decoder logits over the sequence', () => {
+  const hidden = 6;
+  const vocab = 9;
+  const weights = {
+    config: { hidden },
+    tokenEmbedding: { rows: vocab, cols: hidden, data: Float32Array.from({ length: vocab * hidden }, (_, i) => Math.sin(i * 0.7) * (1 + (i % 4))) },
+    decoderBias: Float32Array.from({ length: vocab }, (_, v) => Math.cos(v) / 3),
+  } as unknown as EncoderWeights;
+
+  async function run(pooled: boolean, input: Float32Array, dims: number[]): Promise<Float32Array> {
+    const ops = int8WeightOps();
+    const graph = new GraphBuilder('decoder');
+    const x = graph.addInput('x', ElementType.FLOAT, ['batch', 'sequence', hidden]);
+    // The int8 decoder keeps the input's leading dimensions itself and never reads the logits shape.
+    const result = pooled ? ops.maxLogits(graph, x, weights, x) : maxOverSequence(graph, ops.decoder(graph, x, weights, x));
+    graph.op('Identity', [result], [], 'y');
+    graph.addOutput('y', ElementType.FLOAT, ['batch', vocab]);
+    const model = assembleModel({ graph: graph.build(), opsets: ops.opsets, producerName: 'test', producerVersion: '1' });
+    const session = await ort.InferenceSession.create(encodeModel(model));
+    try {
+      return (await session.run({ x: new ort.Tensor('float32', input, dims) })).y.data as Float32Array;
+    } finally {
+      await session.release();
+    }
+  }
+
+  test('scaling and the bias after the maximum give the same bits as before it', async () => {
+    const dims = [3, 5, hidden];
+    const input = Float32Array.from({ length: 3 * 5 * hidden }, (_, i) => Math.sin(i * 2.3) * Math.exp((i % 7) - 3));
+    const [maxOfLogits, maxLogits] = await Promise.all([run(false, input, dims), run(true, input, dims)]);
+    expect(Array.from(maxLogits)).toEqual(Array.from(maxOfLogits));
   });
 });

@@ -5,10 +5,11 @@ import {
   EncoderGraphOptions,
   WeightOps,
   buildEncoderModel,
+  maxOverSequence,
   resolveVocabulary,
 } from './bert-sparse-encoder';
 import { BertSparseEncoderConfig, EncoderWeights, Matrix, generateEncoderWeights } from './encoder-weights';
-import { DEFAULT_DOMAIN, ElementType, GraphBuilder, attribute, tensor } from './onnx-graph';
+import { DEFAULT_DOMAIN, ElementType, MICROSOFT_DOMAIN, GraphBuilder, attribute, tensor } from './onnx-graph';
 
 /** Symmetric int8 weights with one scale per output column: `weight[i][j] ≈ values[i][j] · scales[j]`. */
 export interface PerColumnInt8 {
@@ -71,6 +72,9 @@ const DECODER_BIAS = 'cls.predictions.bias';
  * quantized at run time with its own symmetric scale, so a token's result
  * never depends on the other inputs of its batch (a per-tensor scale would
  * make an embedding change with its batch neighbours and their padding).
+ * `MatMulIntegerToFloat` applies the weight's column scales as it writes the
+ * product (its activation scale can only be per tensor, hence the row scale
+ * after it); the row scale and bias follow.
  */
 function perRowQuantizedMatMul(
   graph: GraphBuilder,
@@ -80,27 +84,46 @@ function perRowQuantizedMatMul(
   weightScale: string,
   bias: string,
 ): string {
+  const { quantized, rowScale } = quantizeRows(graph, input, inFeatures);
+  const product = integerMatMulToFloat(graph, quantized, weight, weightScale);
+  return graph.op('Add', [graph.op('Mul', [product, rowScale]), bias]);
+}
+
+/** `input · W` in int8 arithmetic with the row scale applied, but not the weight's column scales or a bias. */
+function perRowScaledProduct(graph: GraphBuilder, input: string, inFeatures: number, weight: string): string {
+  const { quantized, rowScale } = quantizeRows(graph, input, inFeatures);
+  return graph.op('Mul', [integerMatMulToFloat(graph, quantized, weight, graph.floatScalar(1)), rowScale]);
+}
+
+/**
+ * `round(input / rowScale)` with one symmetric scale per row, within ±127 by construction, stored as the
+ * uint8 value + 128 with zero point 128: the multiplication subtracts it again, so the int32 products
+ * equal the symmetric int8 ones, but onnxruntime's x86 kernels have a fast (VNNI) path only for
+ * uint8 x int8 (int8 x int8 measured ten times slower). QuantizeLinear does divide, round half to even
+ * and shift in one pass; its per-axis form takes one scale per row of the [tokens, features] view.
+ */
+function quantizeRows(graph: GraphBuilder, input: string, inFeatures: number): { quantized: string; rowScale: string } {
   const lastAxis = attribute.ints('axes', [-1]);
   const absMax = graph.op('ReduceMax', [graph.op('Abs', [input])], [lastAxis, attribute.int('keepdims', 1)]); // [B, S, 1]
   const rowScale = graph.op('Div', [graph.op('Max', [absMax, graph.floatScalar(1e-12)]), graph.floatScalar(INT8_LIMIT)]);
-  // round(input / rowScale), within ±127 by construction, stored as the uint8 value + 128 with zero
-  // point 128: MatMulInteger subtracts it again, so the int32 products equal the symmetric int8
-  // ones, but onnxruntime's x86 kernels have a fast (VNNI) path only for uint8 x int8 (int8 x int8
-  // measured ten times slower). QuantizeLinear does divide, round half to even and shift in one
-  // pass; its per-axis form takes one scale per row of the [tokens, features] view.
   const rows = graph.op('Reshape', [input, graph.int64Vector([-1, inFeatures])]);
   const flatScale = graph.op('Reshape', [rowScale, graph.int64Vector([-1])]);
   const zeroPoints = graph.op('Expand', [graph.uint8Scalar(ACTIVATION_ZERO_POINT), graph.op('Shape', [flatScale])]);
   const quantizedRows = graph.op('QuantizeLinear', [rows, flatScale, zeroPoints], [attribute.int('axis', 0)]);
-  const quantized = graph.op('Reshape', [quantizedRows, graph.op('Shape', [input])]);
-  const zeroPoint = graph.uint8Scalar(ACTIVATION_ZERO_POINT);
-  const product = graph.op('Cast', [graph.op('MatMulInteger', [quantized, weight, zeroPoint])], [attribute.int('to', ElementType.FLOAT)]);
-  return graph.op('Add', [graph.op('Mul', [graph.op('Mul', [product, rowScale]), weightScale]), bias]);
+  return { quantized: graph.op('Reshape', [quantizedRows, graph.op('Shape', [input])]), rowScale };
 }
+
+/** `float(quantized - 128) · weight · weightScale` (a scalar or one scale per column). */
+function integerMatMulToFloat(graph: GraphBuilder, quantized: string, weight: string, weightScale: string): string {
+  const inputs = [quantized, weight, graph.floatScalar(1), weightScale, graph.uint8Scalar(ACTIVATION_ZERO_POINT)];
+  return graph.node('MatMulIntegerToFloat', inputs, { domain: MICROSOFT_DOMAIN })[0];
+}
+
+const decoderColumns = (graph: GraphBuilder, rows: string) => graph.op('Add', [graph.op('Mul', [rows, DECODER_SCALE]), DECODER_BIAS]);
 
 /**
  * Dynamic int8 linear layers, as in ELSER's optimized variant: activations
- * are quantized at run time, per token, and multiplied with `MatMulInteger`
+ * are quantized at run time, per token, and multiplied with `MatMulIntegerToFloat`
  * by weights stored as int8 with per-column scales. Position/segment
  * embeddings, LayerNorms and biases stay fp32.
  *
@@ -124,7 +147,7 @@ export function int8WeightOps(): WeightOps {
     return decoder;
   };
   return {
-    opsets: [{ domain: DEFAULT_DOMAIN, version: ENCODER_OPSET }],
+    opsets: [{ domain: DEFAULT_DOMAIN, version: ENCODER_OPSET }, { domain: MICROSOFT_DOMAIN, version: 1 }],
     precision: 'int8',
     linear(graph, input, weights, name) {
       const quantized = quantizePerColumn(weights.weight);
@@ -141,9 +164,16 @@ export function int8WeightOps(): WeightOps {
       const scales = graph.op('Gather', [DECODER_SCALE, inputIds], [attribute.int('axis', 0)]); // [B, S]
       return graph.op('Mul', [values, graph.op('Unsqueeze', [scales, graph.int64Vector([2])])]);
     },
+    // The decoder scales its rows before its columns, unlike the linear layers, so that maxLogits can
+    // take the maximum in between: the column scales are positive and rounding is monotone, so scaling
+    // and adding the bias after the maximum gives the same bits as before it, on [B, V] instead of [B, S, V].
     decoder(graph, hidden, weights) {
       ensureDecoder(graph, weights);
-      return perRowQuantizedMatMul(graph, hidden, weights.config.hidden, DECODER_WEIGHT, DECODER_SCALE, DECODER_BIAS);
+      return decoderColumns(graph, perRowScaledProduct(graph, hidden, weights.config.hidden, DECODER_WEIGHT));
+    },
+    maxLogits(graph, hidden, weights) {
+      ensureDecoder(graph, weights);
+      return decoderColumns(graph, maxOverSequence(graph, perRowScaledProduct(graph, hidden, weights.config.hidden, DECODER_WEIGHT)));
     },
   };
 }
