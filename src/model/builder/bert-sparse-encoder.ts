@@ -9,7 +9,7 @@ export type { BertSparseEncoderConfig, EncoderWeights } from './encoder-weights'
 export const ENCODER_OPSET = 17;
 export const PRODUCER_NAME = 'elser-mock';
 /** Bumped whenever the graph layout or weight shaping changes (it is part of the file bytes). */
-export const PRODUCER_VERSION = '6';
+export const PRODUCER_VERSION = '7';
 
 /**
  * The built-in model: bert-base-uncased vocabulary, width 256 so that unrelated tokens stay below the

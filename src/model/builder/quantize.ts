@@ -76,22 +76,15 @@ const DECODER_BIAS = 'cls.predictions.bias';
  * product (its activation scale can only be per tensor, hence the row scale
  * after it); the row scale and bias follow.
  */
-function perRowQuantizedMatMul(
-  graph: GraphBuilder,
-  input: string,
-  inFeatures: number,
-  weight: string,
-  weightScale: string,
-  bias: string,
-): string {
-  const { quantized, rowScale } = quantizeRows(graph, input, inFeatures);
+function perRowQuantizedMatMul(graph: GraphBuilder, input: string, weight: string, weightScale: string, bias: string): string {
+  const { quantized, rowScale } = quantizeRows(graph, input);
   const product = integerMatMulToFloat(graph, quantized, weight, weightScale);
   return graph.op('Add', [graph.op('Mul', [product, rowScale]), bias]);
 }
 
 /** `input · W` in int8 arithmetic with the row scale applied, but not the weight's column scales or a bias. */
-function perRowScaledProduct(graph: GraphBuilder, input: string, inFeatures: number, weight: string): string {
-  const { quantized, rowScale } = quantizeRows(graph, input, inFeatures);
+function perRowScaledProduct(graph: GraphBuilder, input: string, weight: string): string {
+  const { quantized, rowScale } = quantizeRows(graph, input);
   return graph.op('Mul', [integerMatMulToFloat(graph, quantized, weight, graph.floatScalar(1)), rowScale]);
 }
 
@@ -99,18 +92,18 @@ function perRowScaledProduct(graph: GraphBuilder, input: string, inFeatures: num
  * `round(input / rowScale)` with one symmetric scale per row, within ±127 by construction, stored as the
  * uint8 value + 128 with zero point 128: the multiplication subtracts it again, so the int32 products
  * equal the symmetric int8 ones, but onnxruntime's x86 kernels have a fast (VNNI) path only for
- * uint8 x int8 (int8 x int8 measured ten times slower). QuantizeLinear does divide, round half to even
- * and shift in one pass; its per-axis form takes one scale per row of the [tokens, features] view.
+ * uint8 x int8 (int8 x int8 measured ten times slower). The division broadcasts the row scales, and
+ * QuantizeLinear with scale 1 rounds half to even and shifts: six nodes, where a per-axis
+ * QuantizeLinear needs reshapes to and from [tokens, features] and expanded zero points (eleven), and
+ * at a 10-token query the node count is what costs.
  */
-function quantizeRows(graph: GraphBuilder, input: string, inFeatures: number): { quantized: string; rowScale: string } {
+function quantizeRows(graph: GraphBuilder, input: string): { quantized: string; rowScale: string } {
   const lastAxis = attribute.ints('axes', [-1]);
   const absMax = graph.op('ReduceMax', [graph.op('Abs', [input])], [lastAxis, attribute.int('keepdims', 1)]); // [B, S, 1]
   const rowScale = graph.op('Div', [graph.op('Max', [absMax, graph.floatScalar(1e-12)]), graph.floatScalar(INT8_LIMIT)]);
-  const rows = graph.op('Reshape', [input, graph.int64Vector([-1, inFeatures])]);
-  const flatScale = graph.op('Reshape', [rowScale, graph.int64Vector([-1])]);
-  const zeroPoints = graph.op('Expand', [graph.uint8Scalar(ACTIVATION_ZERO_POINT), graph.op('Shape', [flatScale])]);
-  const quantizedRows = graph.op('QuantizeLinear', [rows, flatScale, zeroPoints], [attribute.int('axis', 0)]);
-  return { quantized: graph.op('Reshape', [quantizedRows, graph.op('Shape', [input])]), rowScale };
+  const scaled = graph.op('Div', [input, rowScale]);
+  const quantized = graph.op('QuantizeLinear', [scaled, graph.floatScalar(1), graph.uint8Scalar(ACTIVATION_ZERO_POINT)]);
+  return { quantized, rowScale };
 }
 
 /** `float(quantized - 128) · weight · weightScale` (a scalar or one scale per column). */
@@ -147,14 +140,17 @@ export function int8WeightOps(): WeightOps {
     return decoder;
   };
   return {
-    opsets: [{ domain: DEFAULT_DOMAIN, version: ENCODER_OPSET }, { domain: MICROSOFT_DOMAIN, version: 1 }],
+    opsets: [
+      { domain: DEFAULT_DOMAIN, version: ENCODER_OPSET },
+      { domain: MICROSOFT_DOMAIN, version: 1 },
+    ],
     precision: 'int8',
     linear(graph, input, weights, name) {
       const quantized = quantizePerColumn(weights.weight);
       const weight = graph.weight(`${name}.weight_quantized`, [quantized.rows, quantized.cols], quantized.values);
       const scale = graph.weight(`${name}.weight_scale`, [quantized.cols], quantized.scales);
       const bias = graph.weight(`${name}.bias`, [weights.bias.length], weights.bias);
-      return perRowQuantizedMatMul(graph, input, quantized.rows, weight, scale, bias);
+      return perRowQuantizedMatMul(graph, input, weight, scale, bias);
     },
     tokenEmbedding(graph, inputIds, weights) {
       const quantized = ensureDecoder(graph, weights);
@@ -169,11 +165,11 @@ export function int8WeightOps(): WeightOps {
     // and adding the bias after the maximum gives the same bits as before it, on [B, V] instead of [B, S, V].
     decoder(graph, hidden, weights) {
       ensureDecoder(graph, weights);
-      return decoderColumns(graph, perRowScaledProduct(graph, hidden, weights.config.hidden, DECODER_WEIGHT));
+      return decoderColumns(graph, perRowScaledProduct(graph, hidden, DECODER_WEIGHT));
     },
     maxLogits(graph, hidden, weights) {
       ensureDecoder(graph, weights);
-      return decoderColumns(graph, maxOverSequence(graph, perRowScaledProduct(graph, hidden, weights.config.hidden, DECODER_WEIGHT)));
+      return decoderColumns(graph, maxOverSequence(graph, perRowScaledProduct(graph, hidden, DECODER_WEIGHT)));
     },
   };
 }
