@@ -208,10 +208,11 @@ export class AllocationPool implements SparseEncoder {
   /**
    * The oldest job, joined by queued jobs of other requests of similar length
    * (within a factor of two of its longest input) while they fit in one batch
-   * and in one run (`maxRunTokens` padded tokens). Candidates closest in length
-   * go first, so that a batch pads its rows as little as possible: padding is
-   * computed like any other token, and short queries gain from sharing a model
-   * call only as long as it does not become compute-bound on padding.
+   * and in `DYNAMIC_BATCH_TOKENS` padded tokens (or one run, if shorter).
+   * Candidates closest in length go first, so that a batch pads its rows as
+   * little as possible: padding is computed like any other token, and short
+   * queries gain from sharing a model call only as long as it does not become
+   * compute-bound on padding.
    */
   private takeJobs(): Job[] {
     const first = this.queue.shift()!;
@@ -219,7 +220,7 @@ export class AllocationPool implements SparseEncoder {
     const jobs = [first];
     if (this.options.dynamicBatching === false) return jobs;
     const length = longestInput(first);
-    const budget = this.options.sessionOptions?.maxRunTokens ?? DEFAULT_MAX_RUN_TOKENS;
+    const budget = Math.min(this.options.sessionOptions?.maxRunTokens ?? DEFAULT_MAX_RUN_TOKENS, DYNAMIC_BATCH_TOKENS);
     const candidates: { job: Job; longest: number; position: number }[] = [];
     for (let position = 0; position < Math.min(this.queue.length, BATCHING_LOOKAHEAD); position++) {
       const job = this.queue[position];
@@ -375,6 +376,13 @@ function vocabularyViews(vocabulary: readonly string[], tokenization: Partial<To
   }
   return views;
 }
+
+/**
+ * Padded tokens past which a batch takes no more companions: from about 128 rows a BERT-size model's
+ * matrix products run at full speed, so a larger batch gains nothing, delays its first requests, and
+ * with several allocations leaves one idle while another works through a double share.
+ */
+export const DYNAMIC_BATCH_TOKENS = 160;
 
 /** How many queued jobs the batching looks through for companions of the oldest. */
 const BATCHING_LOOKAHEAD = 64;

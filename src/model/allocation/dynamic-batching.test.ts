@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { AllocationPool, BatchCompleted } from './allocation-pool';
+import { AllocationPool, AllocationPoolOptions, BatchCompleted, DYNAMIC_BATCH_TOKENS } from './allocation-pool';
 
 const REPOSITORY = path.resolve(__dirname, '../../../.cache/model-repository');
 const modelPath = path.join(REPOSITORY, 'elser_model_2_linux-x86_64.onnx');
 const vocabulary = (
   JSON.parse(readFileSync(path.join(REPOSITORY, 'elser_model_2_linux-x86_64.vocab.json'), 'utf8')) as { vocabulary: string[] }
 ).vocabulary;
+
+/** One allocation of one thread of the built-in int8 model. */
+const startPool = (options: Partial<AllocationPoolOptions> = {}) =>
+  AllocationPool.start({ model: modelPath, vocabulary, numberOfAllocations: 1, threadsPerAllocation: 1, ...options });
 
 const QUERIES = [
   'sparse retrieval',
@@ -22,14 +26,7 @@ const LONG_DOCUMENT = `${'a long document about ranking and relevance '.repeat(4
 
 async function runConcurrently(dynamicBatching: boolean) {
   const batches: BatchCompleted[] = [];
-  const pool = await AllocationPool.start({
-    model: modelPath,
-    vocabulary,
-    numberOfAllocations: 1,
-    threadsPerAllocation: 1,
-    dynamicBatching,
-    onBatchCompleted: (batch) => batches.push(batch),
-  });
+  const pool = await startPool({ dynamicBatching, onBatchCompleted: (batch) => batches.push(batch) });
   try {
     // The long document occupies the only allocation while the short queries queue up behind it.
     const blocker = pool.encode([LONG_DOCUMENT]);
@@ -58,21 +55,8 @@ describe('dynamic batching companions', () => {
 
   it('go closest in length first, within one run of padded tokens, and answer as one by one', async () => {
     const batches: BatchCompleted[] = [];
-    const pool = await AllocationPool.start({
-      model: modelPath,
-      vocabulary,
-      numberOfAllocations: 1,
-      threadsPerAllocation: 1,
-      sessionOptions: { maxRunTokens: 24 },
-      onBatchCompleted: (batch) => batches.push(batch),
-    });
-    const unbatched = await AllocationPool.start({
-      model: modelPath,
-      vocabulary,
-      numberOfAllocations: 1,
-      threadsPerAllocation: 1,
-      dynamicBatching: false,
-    });
+    const pool = await startPool({ sessionOptions: { maxRunTokens: 24 }, onBatchCompleted: (batch) => batches.push(batch) });
+    const unbatched = await startPool({ dynamicBatching: false });
     try {
       const queries = [6, 12, 7, 6, 11, 8].map(query);
       const blocker = pool.encode([LONG_DOCUMENT]);
@@ -83,6 +67,20 @@ describe('dynamic batching companions', () => {
       expect(answers).toEqual(await Promise.all(queries.map((text) => unbatched.encode([text]))));
     } finally {
       await Promise.all([pool.close(), unbatched.close()]);
+    }
+  });
+
+  it(`stop joining at ${DYNAMIC_BATCH_TOKENS} padded tokens, where a bigger batch runs no faster`, async () => {
+    const batches: BatchCompleted[] = [];
+    const pool = await startPool({ onBatchCompleted: (batch) => batches.push(batch) });
+    try {
+      const fitting = Math.floor(DYNAMIC_BATCH_TOKENS / 3);
+      const blocker = pool.encode([LONG_DOCUMENT]);
+      await Promise.all([fitting, fitting, fitting, 100, 100].map((tokens, seed) => pool.encode([query(tokens, seed)])));
+      await blocker;
+      expect(batches.map((batch) => batch.inputs)).toEqual([1, 3, 1, 1]);
+    } finally {
+      await pool.close();
     }
   });
 });
