@@ -5,7 +5,8 @@ import { planAllocations } from '../ml/allocated-processors';
 import type { Logger } from '../observability/logger';
 import { AllocationPool, initialAllocationCount } from './allocation';
 import { prepareSparseModel } from './plugin/adapt-model';
-import type { ModelCache } from './repository';
+import type { CachedModelPackage, ModelCache } from './repository';
+import { BUILTIN_SIGNATURE, type SparseModelSignature, writtenByModelBuilder } from './sparse-model-signature';
 
 export interface DeploymentEncoderOptions {
   cache: ModelCache;
@@ -69,16 +70,13 @@ export function deploymentEncoderFactory(options: DeploymentEncoderOptions): Enc
   return async (request: StartDeploymentRequest) => {
     options.onModelRequested?.(request.modelId);
     const modelPackage = await options.cache.ensure(request.modelId);
-    const prepared = prepareSparseModel(new Uint8Array(await fs.readFile(modelPackage.modelPath)), {
-      vocabularySize: modelPackage.vocabulary.length,
-    });
+    const { model, signature } = await sparseModelOf(modelPackage);
     const target = initialAllocationCount(request);
     const plan = planAllocations(target, request.threadsPerAllocation, options.allocatedProcessors);
     const processTime = { totalMs: 0 };
     const pool = await AllocationPool.start({
-      // Unchanged graphs load from the file; adapted ones from their new bytes.
-      model: prepared.convention === 'logits' ? prepared.modelBytes : modelPackage.modelPath,
-      signature: prepared.signature,
+      model,
+      signature,
       vocabulary: modelPackage.vocabulary,
       numberOfAllocations: plan.allocations,
       threadsPerAllocation: plan.threadsPerAllocation,
@@ -94,4 +92,19 @@ export function deploymentEncoderFactory(options: DeploymentEncoderOptions): Enc
     );
     return new PooledDeploymentEncoder(pool, target, request.threadsPerAllocation, options.allocatedProcessors, processTime);
   };
+}
+
+/**
+ * What the allocations load, and how to feed it. The builder's packages have the built-in signature;
+ * any other graph is inspected (reading it into memory, which the builder's skip), and adapted if it
+ * stops at logits. Unchanged graphs load from the file, adapted ones from their new bytes.
+ */
+async function sparseModelOf(modelPackage: CachedModelPackage): Promise<{ model: string | Uint8Array; signature: SparseModelSignature }> {
+  if (writtenByModelBuilder(modelPackage.metadata)) {
+    return { model: modelPackage.modelPath, signature: BUILTIN_SIGNATURE(modelPackage.vocabulary.length) };
+  }
+  const prepared = prepareSparseModel(new Uint8Array(await fs.readFile(modelPackage.modelPath)), {
+    vocabularySize: modelPackage.vocabulary.length,
+  });
+  return { model: prepared.convention === 'logits' ? prepared.modelBytes : modelPackage.modelPath, signature: prepared.signature };
 }

@@ -22,6 +22,18 @@ export const BUILTIN_SIGNATURE = (vocabularySize: number): SparseModelSignature 
   vocabularySize,
 });
 
+/** What the model builder records as `metadata.builder.producer` in the packages it writes. */
+export const BUILDER_PRODUCER = 'elser-mock';
+
+/**
+ * Whether a package's metadata (`<id>.metadata.json`) says the model builder wrote its graph, which
+ * then has BUILTIN_SIGNATURE and needs no inspection.
+ */
+export function writtenByModelBuilder(packageConfig: Readonly<Record<string, unknown>>): boolean {
+  const metadata = packageConfig.metadata as { builder?: { producer?: unknown } } | undefined;
+  return metadata?.builder?.producer === BUILDER_PRODUCER;
+}
+
 /** One input's non-zero weights, ids ascending. */
 export interface SparseVector {
   ids: Int32Array;

@@ -1,4 +1,5 @@
 import { onnx } from 'onnx-proto';
+import { BUILDER_PRODUCER } from '../sparse-model-signature';
 import { loadBertUncasedVocabulary } from '../vocabulary';
 import { BertSparseEncoderConfig, EncoderWeights, LayerNormWeights, LinearWeights, generateEncoderWeights } from './encoder-weights';
 import { DEFAULT_DOMAIN, ElementType, GraphBuilder, OpsetId, assembleModel, attribute, tensor } from './onnx-graph';
@@ -7,7 +8,7 @@ export type { BertSparseEncoderConfig, EncoderWeights } from './encoder-weights'
 
 /** ONNX opset of the default domain: has LayerNormalization; ReduceMax axes is still an attribute. */
 export const ENCODER_OPSET = 17;
-export const PRODUCER_NAME = 'elser-mock';
+export const PRODUCER_NAME = BUILDER_PRODUCER;
 /** Bumped whenever the graph layout or weight shaping changes (it is part of the file bytes). */
 export const PRODUCER_VERSION = '7';
 
