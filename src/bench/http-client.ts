@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import { LoadConnection, encodeRequest } from './load-connection';
 import type { Timings } from './protocol';
 
 export interface HttpResponse {
@@ -11,7 +12,7 @@ const now = () => performance.timeOrigin + performance.now();
 /** A minimal keep-alive JSON client: one pooled connection per concurrent caller. */
 export class HttpClient {
   private readonly agent: http.Agent;
-  private readonly base: URL;
+  readonly base: URL;
 
   constructor(baseUrl: string, maxSockets: number) {
     this.base = new URL(baseUrl);
@@ -71,8 +72,9 @@ export interface LoadOptions {
 }
 
 /**
- * `concurrency` callers each send one request at a time, back to back, until
- * the time is up; requests started after the warm-up are measured.
+ * `concurrency` callers, each on its own connection, send one request at a
+ * time, back to back, until the time is up; requests started after the
+ * warm-up are measured.
  */
 export async function runLoad(client: HttpClient, options: LoadOptions): Promise<Timings> {
   const timings: Timings = { instants: [], latenciesMs: [] };
@@ -84,19 +86,27 @@ export async function runLoad(client: HttpClient, options: LoadOptions): Promise
     const enough = timings.instants.length >= (options.minCompletions ?? 0);
     return (time < end || (!enough && time < limit)) && (options.maxRequests === undefined || sent < options.maxRequests);
   };
+  const requests = options.bodies.map((body) => encodeRequest(options.method, options.path, client.base.host, body));
+  const connections = await Promise.all(Array.from({ length: options.concurrency }, () => LoadConnection.open(client.base)));
   let next = 0;
-  const caller = async () => {
+  const caller = async (connection: LoadConnection) => {
     for (let sent = 0; going(sent); sent++) {
-      const body = options.bodies[next++ % options.bodies.length];
       const started = now();
-      await client.ok(options.method, options.path, body);
+      const response = await connection.send(requests[next++ % requests.length]);
       const finished = now();
+      if (response.status < 200 || response.status >= 300) {
+        throw new Error(`${options.method} ${options.path} answered ${response.status}: ${response.body.slice(0, 500)}`);
+      }
       if (started >= measureFrom) {
         timings.instants.push(finished);
         timings.latenciesMs.push(finished - started);
       }
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency }, caller));
+  try {
+    await Promise.all(connections.map(caller));
+  } finally {
+    for (const connection of connections) connection.close();
+  }
   return timings;
 }
