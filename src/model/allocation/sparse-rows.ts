@@ -4,20 +4,25 @@ import type { SparseModelSignature, SparseVector } from '../sparse-model-signatu
 type Weights = ArrayLike<number>;
 type Indices = ArrayLike<number | bigint>;
 
+/** Grown to the longest vector seen; `nonZero` copies out of it, so each result owns its buffers. */
+let scratchIds = new Int32Array(0);
+let scratchWeights = new Float32Array(0);
+
 /** The non-zero entries of the dense vector `data[start, start + size)`, ids ascending. */
 export function nonZero(data: Weights, start = 0, size = data.length - start): SparseVector {
+  if (scratchIds.length < size) {
+    scratchIds = new Int32Array(size);
+    scratchWeights = new Float32Array(size);
+  }
   let count = 0;
-  for (let id = 0; id < size; id++) if (data[start + id] !== 0) count++;
-  const ids = new Int32Array(count);
-  const weights = new Float32Array(count);
-  for (let id = 0, k = 0; id < size; id++) {
+  for (let id = 0; id < size; id++) {
     const weight = data[start + id];
     if (weight !== 0) {
-      ids[k] = id;
-      weights[k++] = weight;
+      scratchIds[count] = id;
+      scratchWeights[count++] = weight;
     }
   }
-  return { ids, weights };
+  return { ids: scratchIds.slice(0, count), weights: scratchWeights.slice(0, count) };
 }
 
 /** Rows of a pooled `[batch, vocabularySize]` output. */
