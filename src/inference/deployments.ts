@@ -1,6 +1,7 @@
 import { actionRequestValidation, ElasticsearchException, statusException } from '../errors/elasticsearch-exception';
 import { TimeValue } from '../java/time-value';
 import type { AdaptiveAllocations } from './endpoint';
+import { SlidingWindowCounter } from './sliding-window-counter';
 import type { SparseEmbedding, SparseEncoder } from './sparse-embedding';
 
 export const MAX_THREADS_PER_ALLOCATION = 32;
@@ -69,8 +70,8 @@ interface DeploymentCounters {
   /** Inferences accepted and not yet answered. */
   pendingInputs: number;
   lastAccess?: number;
-  /** Completion times of the last minute's inferences. */
-  recent: number[];
+  /** Inferences completed in the last minute. */
+  recent: SlidingWindowCounter;
   peakThroughputPerMinute: number;
 }
 
@@ -148,7 +149,7 @@ export class TrainedModelDeployments {
           timeoutCount: 0,
           rejectedExecutionCount: 0,
           pendingInputs: 0,
-          recent: [],
+          recent: new SlidingWindowCounter(60_000),
           peakThroughputPerMinute: 0,
         },
       };
@@ -191,9 +192,8 @@ export class TrainedModelDeployments {
       const now = Date.now();
       counters.inferenceCount += inputs.length;
       counters.lastAccess = now;
-      counters.recent.push(...inputs.map(() => now));
-      counters.recent = counters.recent.filter((time) => time > now - 60_000);
-      counters.peakThroughputPerMinute = Math.max(counters.peakThroughputPerMinute, counters.recent.length);
+      counters.recent.add(now, inputs.length);
+      counters.peakThroughputPerMinute = Math.max(counters.peakThroughputPerMinute, counters.recent.countAt(now));
       return results;
     } catch (error) {
       if (error instanceof ElasticsearchException && error.status === 408) counters.timeoutCount++;
@@ -273,7 +273,7 @@ export class TrainedModelDeployments {
         rejectedExecutionCount: counters.rejectedExecutionCount,
         averageInferenceTimeMs: counters.inferenceCount === 0 ? 0 : (encoder?.totalProcessTimeMs() ?? 0) / counters.inferenceCount,
         ...(counters.lastAccess !== undefined && { lastAccess: counters.lastAccess }),
-        throughputLastMinute: counters.recent.filter((time) => time > now - 60_000).length,
+        throughputLastMinute: counters.recent.countAt(now),
         peakThroughputPerMinute: counters.peakThroughputPerMinute,
       };
     });
