@@ -248,28 +248,29 @@ export class AllocationPool implements SparseEncoder {
   private execute(allocation: ModelAllocation, jobs: Job[]): void {
     const encodings = jobs.flatMap((job) => job.encodings);
     const batch = jobs.length === 1 ? jobs[0].batch : packBatch(encodings);
-    allocation
-      .run(batch)
-      .then(
-        (result) => {
-          this.options.onBatchCompleted?.({
-            allocationId: allocation.id,
-            threadId: allocation.threadId,
-            inputs: encodings.length,
-            startTime: result.startTime,
-            endTime: result.endTime,
-          });
-          let row = 0;
-          for (const job of jobs) {
-            job.resolve(job.encodings.map((encoding) => toSparseEmbedding(result.rows[row++], this.tokens, encoding.truncated)));
-          }
-        },
-        (error: unknown) => {
-          this.errorCount += jobs.length;
-          for (const job of jobs) job.reject(error);
-        },
-      )
-      .finally(() => this.afterRun(allocation));
+    // The allocation takes its next batch before this one's answers are built and sent, so that
+    // the model runs while the main thread works on the responses.
+    allocation.run(batch).then(
+      (result) => {
+        this.afterRun(allocation);
+        this.options.onBatchCompleted?.({
+          allocationId: allocation.id,
+          threadId: allocation.threadId,
+          inputs: encodings.length,
+          startTime: result.startTime,
+          endTime: result.endTime,
+        });
+        let row = 0;
+        for (const job of jobs) {
+          job.resolve(job.encodings.map((encoding) => toSparseEmbedding(result.rows[row++], this.tokens, encoding.truncated)));
+        }
+      },
+      (error: unknown) => {
+        this.afterRun(allocation);
+        this.errorCount += jobs.length;
+        for (const job of jobs) job.reject(error);
+      },
+    );
   }
 
   private afterRun(allocation: ModelAllocation): void {
