@@ -86,7 +86,17 @@ describe('benchmark harness', () => {
         { layout: '1x2', shape: { m: 16, k: 768, n: 3072 }, gflops: measured },
         { layout: '2x1', shape: { m: 16, k: 768, n: 3072 }, gflops: measured },
       ]);
-      expect(results.dynamicBatching).toEqual([{ model: 'builtin', layout: '1x2', clients: 32, on: sample, off: sample, ratio: measured }]);
+      expect(results.dynamicBatching).toEqual([
+        {
+          model: 'builtin',
+          layout: '1x2',
+          clients: 32,
+          on: sample,
+          off: sample,
+          ratio: measured,
+          raw: { single: measured, batched: measured, ratio: measured },
+        },
+      ]);
       expect(results.latency.map((row: { layout: string; tokens: number }) => [row.layout, row.tokens])).toEqual([
         ['1x2', 10],
         ['2x1', 10],

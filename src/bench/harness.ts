@@ -122,7 +122,16 @@ export interface BenchResults {
     speedup: { layout: string; tokens: number; fp32: number; int8: number; ratio: number }[];
     topOverlap?: { texts: number; mean: number; min: number };
   };
-  dynamicBatching: { model: BenchModelName; layout: string; clients: number; on: Sample; off: Sample; ratio: number }[];
+  dynamicBatching: {
+    model: BenchModelName;
+    layout: string;
+    clients: number;
+    on: Sample;
+    off: Sample;
+    ratio: number;
+    /** The same queries run by the raw baseline one at a time and in batches of ten alike in length: what batching can gain here. */
+    raw: { single: number; batched: number; ratio: number };
+  }[];
   latency: LatencyRow[];
   coldStart?: { samplesMs: number[]; medianMs: number };
   idle?: { beforeEndpoint?: ProcessMemory; idleEndpoint?: ProcessMemory };
@@ -144,6 +153,25 @@ function feedsOf(text: BenchText): FeedSet {
     input_ids: { type: 'int64', data: BigInt64Array.from(text.ids, BigInt), dims },
     attention_mask: { type: 'int64', data: new BigInt64Array(text.ids.length).fill(1n), dims },
     token_type_ids: { type: 'int64', data: new BigInt64Array(text.ids.length), dims },
+  };
+}
+
+/** One `[texts, longest]` feed, padded like the server pads a batch. */
+function batchFeedsOf(texts: readonly BenchText[]): FeedSet {
+  const width = Math.max(...texts.map((text) => text.ids.length));
+  const ids = new BigInt64Array(texts.length * width);
+  const mask = new BigInt64Array(texts.length * width);
+  texts.forEach((text, row) =>
+    text.ids.forEach((id, column) => {
+      ids[row * width + column] = BigInt(id);
+      mask[row * width + column] = 1n;
+    }),
+  );
+  const dims = [texts.length, width];
+  return {
+    input_ids: { type: 'int64', data: ids, dims },
+    attention_mask: { type: 'int64', data: mask, dims },
+    token_type_ids: { type: 'int64', data: new BigInt64Array(texts.length * width), dims },
   };
 }
 
@@ -479,8 +507,14 @@ async function measureDynamicBatching(
 ): Promise<void> {
   const model = byName.get('bert-base-fp32') ?? byName.get(options.models[0])!;
   const layouts = options.quick ? options.layouts.slice(0, 1) : options.layouts;
-  const bodies = factory.mixed(4, 16, 256, 16).map((text) => bodyOf([text]));
+  const queries = factory.mixed(4, 16, 250, 16);
+  const bodies = queries.map((text) => bodyOf([text]));
+  const byLength = [...queries].sort((a, b) => a.ids.length - b.ids.length);
+  const batches = Array.from({ length: byLength.length / RAW_BATCH }, (_, i) =>
+    batchFeedsOf(byLength.slice(i * RAW_BATCH, (i + 1) * RAW_BATCH)),
+  );
   for (const layout of layouts) {
+    const raw = await rawBatchingGain(model, layout, queries.map(feedsOf), batches, options);
     const [on, off] = await startedTogether(
       deployedServer(model, layout, options.batchingClients, true),
       deployedServer(model, layout, options.batchingClients, false),
@@ -516,15 +550,42 @@ async function measureDynamicBatching(
         on: combineRounds(rounds.on),
         off: combineRounds(rounds.off),
         ratio: 0,
+        raw,
       };
       entry.ratio = entry.on.throughput / entry.off.throughput;
       results.dynamicBatching.push(entry);
       log(
-        `dynamic batching ${model.name} ${entry.layout}, ${entry.clients} clients: on ${entry.on.throughput.toFixed(1)}/s, off ${entry.off.throughput.toFixed(1)}/s`,
+        `dynamic batching ${model.name} ${entry.layout}, ${entry.clients} clients: on ${entry.on.throughput.toFixed(1)}/s, off ${entry.off.throughput.toFixed(1)}/s` +
+          ` (raw: ${raw.batched.toFixed(1)}/s in batches of ${RAW_BATCH}, ${raw.single.toFixed(1)}/s one at a time)`,
       );
     } finally {
       await Promise.all([stopDeployed(on), stopDeployed(off)]);
     }
+  }
+}
+
+/** Queries per model call in the raw batching reference: the most the server's pool puts in one. */
+const RAW_BATCH = 10;
+
+/** Queries per second of the raw baseline on `singles` one at a time and on `batches` of RAW_BATCH. */
+async function rawBatchingGain(
+  model: BenchModel,
+  layout: Layout,
+  singles: FeedSet[],
+  batches: FeedSet[],
+  options: BenchOptions,
+): Promise<{ single: number; batched: number; ratio: number }> {
+  const { runner } = await RawRunner.start({ model: model.file, workers: layout.allocations, threads: layout.threads });
+  try {
+    const rate = async (feeds: FeedSet[], queriesPerRun: number) => {
+      const timings = await runner.measure({ feeds, seconds: options.seconds, warmupSeconds: warmupFor(options.seconds), minRuns: 3 });
+      return sampleOf(timings.instants, timings.latenciesMs, layout.allocations).throughput * queriesPerRun;
+    };
+    const single = await rate(singles, 1);
+    const batched = await rate(batches, RAW_BATCH);
+    return { single, batched, ratio: batched / single };
+  } finally {
+    await runner.stop();
   }
 }
 
