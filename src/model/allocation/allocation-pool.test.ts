@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { OnnxSparseEncoder } from '../onnx-sparse-encoder';
@@ -246,6 +247,30 @@ describe('AllocationPool shared weights', () => {
     }
   });
 
+  test('closing the pool while the shared model is being written stops the writer', async () => {
+    // The writer blocks opening a FIFO nobody writes to: only killing it ends it.
+    const fifo = path.join(mkdtempSync(path.join(tmpdir(), 'elser-mock-fifo-')), 'model.onnx');
+    execFileSync('mkfifo', [fifo]);
+    const pool = await AllocationPool.start({
+      model: fifo,
+      vocabulary,
+      numberOfAllocations: 0,
+      threadsPerAllocation: 1,
+      sessionOptions: { sharedWeights: true },
+    });
+    const growing = pool.setAllocations(1).catch((error: unknown) => error);
+    let writer: number | undefined;
+    for (let polls = 0; writer === undefined && polls < 2000; polls++) {
+      writer = sharedModelWriters()[0];
+      if (writer === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(writer).toBeDefined();
+    await pool.close();
+    await growing;
+    expect(() => process.kill(writer!, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+    rmSync(path.dirname(fifo), { recursive: true, force: true });
+  });
+
   test('a model given as bytes is written for sharing too', async () => {
     const bytes = new Uint8Array(readFileSync(modelPath));
     const pool = await AllocationPool.start({
@@ -263,3 +288,19 @@ describe('AllocationPool shared weights', () => {
     }
   });
 });
+
+/** Child processes of this one writing a shared model (Linux's /proc). */
+function sharedModelWriters(): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('shared-model-writer');
+      } catch {
+        return false;
+      }
+    });
+}

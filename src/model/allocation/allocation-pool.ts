@@ -91,6 +91,8 @@ export class AllocationPool implements SparseEncoder {
   /** Why the pool has no allocation left and none coming; cleared when one starts. */
   private failure?: unknown;
   private closing?: Promise<void>;
+  /** Aborted on close: stops work the pool started for itself, such as writing the shared model. */
+  private readonly lifetime = new AbortController();
 
   private constructor(private readonly options: AllocationPoolOptions) {
     if (!Number.isInteger(options.threadsPerAllocation) || options.threadsPerAllocation < 1) {
@@ -183,6 +185,7 @@ export class AllocationPool implements SparseEncoder {
   /** Stops every allocation; queued and in-flight batches fail as canceled. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.lifetime.abort();
       this.failQueue(processStopping());
       const all = [...this.members, ...this.retiring.keys()];
       this.members.clear();
@@ -308,7 +311,7 @@ export class AllocationPool implements SparseEncoder {
   private async sourceFor(): Promise<ModelSource | undefined> {
     this.sharesWeights ??= sharesWeights(this.options.model, this.options.sessionOptions?.sharedWeights);
     if (!(await this.sharesWeights) || this.closing) return undefined;
-    this.sharedModel ??= deriveSharedModel(this.init).catch(() => undefined);
+    this.sharedModel ??= deriveSharedModel(this.init, this.lifetime.signal).catch(() => undefined);
     const shared = await this.sharedModel;
     this.sharedModelFile = shared?.modelPath;
     return shared ? { modelPath: shared.modelPath, model: undefined } : undefined;

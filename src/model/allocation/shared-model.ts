@@ -32,9 +32,10 @@ export interface SharedModel {
 
 /**
  * Has a child process load the model once and write its shared form into a
- * new temporary directory. Rejects with onnxruntime's reason if it cannot.
+ * new temporary directory. Rejects with onnxruntime's reason if it cannot;
+ * `signal` kills the child and rejects.
  */
-export async function deriveSharedModel(init: WorkerInit): Promise<SharedModel> {
+export async function deriveSharedModel(init: WorkerInit, signal?: AbortSignal): Promise<SharedModel> {
   const directory = await fs.mkdtemp(path.join(tmpdir(), 'elser-mock-shared-model-'));
   const remove = () => fs.rm(directory, { recursive: true, force: true });
   try {
@@ -45,13 +46,15 @@ export async function deriveSharedModel(init: WorkerInit): Promise<SharedModel> 
     }
     const script = allocationWorkerScript(undefined, 'shared-model-writer');
     const args = [source, directory, String(init.threads), JSON.stringify(init.sessionOptions ?? {})];
-    const child = spawn(process.execPath, [...script.execArgv, script.filename, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [...script.execArgv, script.filename, ...args], { stdio: ['ignore', 'ignore', 'pipe'], signal });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
+      // A child that started always ends with 'close', aborted or not; 'error' alone means it never started.
+      child.once('error', (error) => (child.pid === undefined ? reject(error) : undefined));
       child.once('close', resolve);
     });
+    signal?.throwIfAborted();
     if (code !== 0) throw new Error(stderr.trim() || `the shared model writer exited with code ${code}`);
     if (init.modelPath === undefined) await fs.rm(source, { force: true });
     return { modelPath: path.join(directory, SHARED_MODEL_FILE), remove };
