@@ -445,9 +445,27 @@ async function respond(
   }
   const params = new Map<string, string>();
   for (const [name, value] of query) params.set(name, value);
-  const request = new RestRequest(method as HttpMethod, path, uri, target.pathParams, params, body, req.headers);
-  const result = await options.controller.dispatch(target, request);
+  const result = await whileConnected(req, (signal) =>
+    options.controller.dispatch(
+      target,
+      new RestRequest(method as HttpMethod, path, uri, target.pathParams, params, body, req.headers, signal),
+    ),
+  );
   return resultReply(result, options.profile, format);
+}
+
+/** Runs `work` with a signal aborted (with RequestAborted) if the client's connection closes meanwhile. */
+async function whileConnected<T>(req: IncomingMessage, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const abort = () => controller.abort(new RequestAborted());
+  const connection = req.socket;
+  if (connection.destroyed) abort();
+  else connection.once('close', abort);
+  try {
+    return await work(controller.signal);
+  } finally {
+    connection.off('close', abort);
+  }
 }
 
 /** Waits `ms`, or less if the connection closes first; a closed connection then has nobody to answer. */

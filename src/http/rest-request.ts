@@ -20,6 +20,8 @@ export class RestRequest {
     private readonly query: ReadonlyMap<string, string>,
     readonly body: string | undefined,
     readonly headers: Readonly<Record<string, string | string[] | undefined>>,
+    /** Aborted when the client's connection closes before the answer. */
+    readonly signal: AbortSignal = new AbortController().signal,
   ) {}
 
   param(name: string): string | undefined {

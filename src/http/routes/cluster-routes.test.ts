@@ -1,3 +1,4 @@
+import * as http from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -5,6 +6,8 @@ import { EsVersion, GLOBAL_QUERY_PARAMETERS, PROFILES } from '../../inference/pr
 import { createHttpApp } from '../app';
 import { RestController } from '../rest-controller';
 import { ClusterHealthStatus, registerClusterRoutes } from './cluster-routes';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const NODE = { name: 'elser-mock', clusterName: 'elser-mock', clusterUuid: 'zk-HjQtYQGyL3NFSSu7InA' };
 
@@ -24,10 +27,17 @@ describe.each<EsVersion>(['8.15', '9.1'])('GET /_cluster/health, profile %s', (e
   let server: Server;
   let url: string;
   let status: ClusterHealthStatus;
+  let looks = 0;
 
   beforeAll(async () => {
     const controller = new RestController(GLOBAL_QUERY_PARAMETERS);
-    registerClusterRoutes(controller, PROFILES[esVersion], NODE, { status: () => status, pollIntervalMs: 10 });
+    registerClusterRoutes(controller, PROFILES[esVersion], NODE, {
+      status: () => {
+        looks++;
+        return status;
+      },
+      pollIntervalMs: 10,
+    });
     server = createHttpApp({ controller, profile: PROFILES[esVersion], maxContentLength: 1024 * 1024 }).listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -87,6 +97,19 @@ describe.each<EsVersion>(['8.15', '9.1'])('GET /_cluster/health, profile %s', (e
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
     expect(response.status).toBe(408);
     expect(response.text).toBe(expectedText({ status: 'yellow', timedOut: true }));
+  });
+
+  it('stops waiting when the client leaves, even without a timeout', async () => {
+    status = 'red';
+    const waiting = http.get(`${url}/_cluster/health?wait_for_status=green&timeout=-1`);
+    waiting.on('error', () => undefined);
+    const start = looks;
+    while (looks < start + 3) await sleep(5);
+    waiting.destroy();
+    await sleep(50);
+    const afterLeaving = looks;
+    await sleep(150);
+    expect(looks).toBe(afterLeaving);
   });
 
   it('answers 408 at once with timeout=0 when a condition does not hold', async () => {

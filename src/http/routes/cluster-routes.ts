@@ -79,7 +79,7 @@ export function registerClusterRoutes(
   const handler = (request: RestRequest) => {
     const healthRequest = fromRequest(request);
     return async () => {
-      const { health, timedOut } = await awaitHealth(healthRequest, options.status, pollIntervalMs);
+      const { health, timedOut } = await awaitHealth(healthRequest, options.status, pollIntervalMs, request.signal);
       return {
         status: timedOut ? 408 : 200,
         rawJson: healthJson(node.clusterName, health, timedOut, healthRequest, withUnassignedPrimaries),
@@ -184,11 +184,14 @@ async function awaitHealth(
   request: ClusterHealthRequest,
   status: () => ClusterHealthStatus,
   pollIntervalMs: number,
+  signal: AbortSignal,
 ): Promise<{ health: ClusterHealth; timedOut: boolean }> {
   const conditions = waitCount(request);
   // UNCONFIRMED: a timeout of -1 waits without limit, as elsewhere in Elasticsearch.
   const deadline = request.timeout.millis < 0 ? Infinity : Date.now() + request.timeout.millis;
   for (;;) {
+    // A client that left has nobody waiting for the answer.
+    signal.throwIfAborted();
     const health = currentHealth(status());
     const met = conditionsMet(request, health) === conditions;
     if (met || request.timeout.millis === 0 || Date.now() >= deadline) return { health, timedOut: !met };
