@@ -2,7 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { buildEncoderModel, float32WeightOps } from '../builder/bert-sparse-encoder';
+import { generateEncoderWeights } from '../builder/encoder-weights';
+import { encodeModel } from '../builder/onnx-graph';
+import { PLUGIN_TEST_CONFIG } from '../builder/plugin-conventions';
 import { OnnxSparseEncoder } from '../onnx-sparse-encoder';
+import { loadBertUncasedVocabulary } from '../vocabulary';
 import { AllocationPool, BatchCompleted } from './allocation-pool';
 import type { ModelAllocation } from './model-allocation';
 
@@ -269,6 +274,23 @@ describe('AllocationPool shared weights', () => {
     await growing;
     expect(() => process.kill(writer!, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
     rmSync(path.dirname(fifo), { recursive: true, force: true });
+  });
+
+  test('a model whose shared form onnxruntime cannot run loads privately instead', async () => {
+    // An fp32 MatMul feeding a fused BiasGelu crashes onnxruntime 1.30 once its pre-packed weights are saved.
+    const weights = generateEncoderWeights({ ...PLUGIN_TEST_CONFIG }, loadBertUncasedVocabulary());
+    const model = encodeModel(buildEncoderModel(weights, {}, { ...float32WeightOps(), fusedGelu: true }));
+    const [pool, reference] = await Promise.all(
+      [true, false].map((sharedWeights) =>
+        AllocationPool.start({ model, vocabulary, numberOfAllocations: 2, threadsPerAllocation: 1, sessionOptions: { sharedWeights } }),
+      ),
+    );
+    try {
+      expect(pool.sharedModelPath).toBeUndefined();
+      await expect(pool.encode(SENTENCES)).resolves.toEqual(await reference.encode(SENTENCES));
+    } finally {
+      await Promise.all([pool.close(), reference.close()]);
+    }
   });
 
   test('a model given as bytes is written for sharing too', async () => {

@@ -31,8 +31,9 @@ export interface SharedModel {
 }
 
 /**
- * Has a child process load the model once and write its shared form into a
- * new temporary directory. Rejects with onnxruntime's reason if it cannot;
+ * Has a child process load the model once, write its shared form into a new
+ * temporary directory and check that the form runs. Rejects with onnxruntime's
+ * reason (or the child's end) if it cannot;
  * `signal` kills the child and rejects.
  */
 export async function deriveSharedModel(init: WorkerInit, signal?: AbortSignal): Promise<SharedModel> {
@@ -45,7 +46,7 @@ export async function deriveSharedModel(init: WorkerInit, signal?: AbortSignal):
       await fs.writeFile(source, init.model!);
     }
     const script = allocationWorkerScript(undefined, 'shared-model-writer');
-    const args = [source, directory, String(init.threads), JSON.stringify(init.sessionOptions ?? {})];
+    const args = [source, directory, String(init.threads), JSON.stringify(init.sessionOptions ?? {}), JSON.stringify(init.signature)];
     const child = spawn(process.execPath, [...script.execArgv, script.filename, ...args], { stdio: ['ignore', 'ignore', 'pipe'], signal });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
