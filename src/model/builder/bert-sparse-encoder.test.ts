@@ -1,13 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import { BertWordPieceTokenizer } from '../tokenizer';
 import { loadBertUncasedVocabulary } from '../vocabulary';
-import { BUILTIN_ENCODER_CONFIG, buildEncoderModel } from './bert-sparse-encoder';
+import { BUILTIN_ENCODER_CONFIG, ENCODER_OPSET, buildEncoderModel, gelu } from './bert-sparse-encoder';
 import { generateEncoderWeights } from './encoder-weights';
 import { isSpecialToken } from './lexicon';
-import { encodeModel } from './onnx-graph';
+import { ElementType, GraphBuilder, assembleModel, decodeModel, encodeModel } from './onnx-graph';
 import { buildQuantizedEncoderModel } from './quantize';
 import { rowTokens } from './splade-pooling';
 
@@ -153,5 +153,48 @@ describe('built-in BERT sparse encoder', () => {
       const actual = new Set(top(quantized.pooled));
       expect(expected.filter((token) => actual.has(token)).length / expected.length).toBeGreaterThanOrEqual(0.9);
     });
+  });
+});
+
+describe('exact GELU', () => {
+  test('fused, is written in a form onnxruntime fuses, together with the bias before it, into one node', async () => {
+    const graph = new GraphBuilder('gelu');
+    const input = graph.addInput('x', ElementType.FLOAT, ['batch', 4]);
+    const biased = graph.op('Add', [input, graph.weight('bias', [4], Float32Array.from([0.1, -0.2, 0.3, -0.4]))]);
+    graph.op('Identity', [gelu(graph, biased, true)], [], 'y');
+    graph.addOutput('y', ElementType.FLOAT, ['batch', 4]);
+    const directory = mkdtempSync(path.join(tmpdir(), 'elser-gelu-'));
+    try {
+      const optimized = path.join(directory, 'optimized.onnx');
+      const model = assembleModel({
+        graph: graph.build(),
+        opsets: [{ domain: '', version: ENCODER_OPSET }],
+        producerName: 'test',
+        producerVersion: '1',
+      });
+      const session = await ort.InferenceSession.create(encodeModel(model), {
+        graphOptimizationLevel: 'all',
+        optimizedModelFilePath: optimized,
+      });
+      const x = Float32Array.from([-3, -1, 0, 2]);
+      const { y } = await session.run({ x: new ort.Tensor('float32', x, [1, 4]) });
+      await session.release();
+      const bias = [0.1, -0.2, 0.3, -0.4];
+      const erf = (v: number) => {
+        // Abramowitz and Stegun 7.1.26, |error| < 1.5e-7.
+        const t = 1 / (1 + 0.3275911 * Math.abs(v));
+        const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+        return Math.sign(v) * (1 - poly * Math.exp(-v * v));
+      };
+      Array.from(x).forEach((value, i) => {
+        const z = value + bias[i];
+        expect((y.data as Float32Array)[i]).toBeCloseTo(0.5 * z * (1 + erf(z / Math.SQRT2)), 5);
+      });
+      const operators = decodeModel(readFileSync(optimized)).graph!.node!.map((node) => node.opType);
+      expect(operators).toContain('BiasGelu');
+      expect(operators).not.toContain('Erf');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

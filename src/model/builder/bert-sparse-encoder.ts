@@ -10,7 +10,7 @@ export type { BertSparseEncoderConfig, EncoderWeights } from './encoder-weights'
 export const ENCODER_OPSET = 17;
 export const PRODUCER_NAME = BUILDER_PRODUCER;
 /** Bumped whenever the graph layout or weight shaping changes (it is part of the file bytes). */
-export const PRODUCER_VERSION = '7';
+export const PRODUCER_VERSION = '8';
 
 /**
  * The built-in model: bert-base-uncased vocabulary, width 256 so that unrelated tokens stay below the
@@ -76,6 +76,8 @@ export interface EncoderGraphOptions {
 export interface WeightOps {
   readonly opsets: readonly OpsetId[];
   readonly precision: string;
+  /** Whether GELU is written in the form onnxruntime fuses (see `gelu`). */
+  readonly fusedGelu: boolean;
   /** `input [..., in] -> [..., out]`. */
   linear(graph: GraphBuilder, input: string, weights: LinearWeights, name: string): string;
   /** `ids [B, S] -> [B, S, hidden]`. */
@@ -99,6 +101,10 @@ export function float32WeightOps(): WeightOps {
   return {
     opsets: [{ domain: DEFAULT_DOMAIN, version: ENCODER_OPSET }],
     precision: 'fp32',
+    // onnxruntime 1.30 crashes running an fp32 graph whose MatMul feeds a fused BiasGelu once the
+    // MatMul's pre-packed weights were saved for sharing; the shared-model writer would then refuse
+    // the model and every allocation would load a private copy.
+    fusedGelu: false,
     linear(graph, input, weights, name) {
       const weight = graph.weight(`${name}.weight`, [weights.weight.rows, weights.weight.cols], weights.weight.data);
       const bias = graph.weight(`${name}.bias`, [weights.bias.length], weights.bias);
@@ -133,11 +139,16 @@ function layerNorm(graph: GraphBuilder, input: string, weights: LayerNormWeights
   return graph.op('LayerNormalization', [input, scale, bias], [attribute.int('axis', -1), attribute.float('epsilon', 1e-12)]);
 }
 
-/** Exact (erf) GELU; opset 17 has no Gelu operator. onnxruntime fuses this pattern. */
-function gelu(graph: GraphBuilder, input: string): string {
-  const erf = graph.op('Erf', [graph.op('Div', [input, graph.floatScalar(Math.SQRT2)])]);
-  const gate = graph.op('Mul', [graph.op('Add', [erf, graph.floatScalar(1)]), graph.floatScalar(0.5)]);
-  return graph.op('Mul', [input, gate]);
+/**
+ * Exact (erf) GELU. Fused: `(x · (erf(x / √2) + 1)) · 0.5`, an order of the multiplications that
+ * onnxruntime's GeluFusion recognizes (it then folds the bias Add before it in too), one pass over
+ * [B, S, intermediate] instead of five. Otherwise `x · ((erf(x / √2) + 1) · 0.5)`, which it leaves
+ * alone; both give the same bits, as multiplying by 0.5 is exact.
+ */
+export function gelu(graph: GraphBuilder, input: string, fused: boolean): string {
+  const erfPlusOne = graph.op('Add', [graph.op('Erf', [graph.op('Div', [input, graph.floatScalar(Math.SQRT2)])]), graph.floatScalar(1)]);
+  if (fused) return graph.op('Mul', [graph.op('Mul', [input, erfPlusOne]), graph.floatScalar(0.5)]);
+  return graph.op('Mul', [input, graph.op('Mul', [erfPlusOne, graph.floatScalar(0.5)])]);
 }
 
 /** The linear layers side by side: `x · [W1 W2 …] + [b1 b2 …]`, all reading the same input. */
@@ -196,7 +207,7 @@ function transformerLayer(
     return layerNorm(graph, graph.op('Add', [input, attention]), weights.attentionNorm, 'norm');
   });
   return graph.scoped('ffn', () => {
-    const inner = gelu(graph, ops.linear(graph, attended, weights.feedForwardIn, 'intermediate'));
+    const inner = gelu(graph, ops.linear(graph, attended, weights.feedForwardIn, 'intermediate'), ops.fusedGelu);
     const outer = ops.linear(graph, inner, weights.feedForwardOut, 'output');
     return layerNorm(graph, graph.op('Add', [attended, outer]), weights.feedForwardNorm, 'norm');
   });
@@ -250,7 +261,7 @@ export function buildEncoderModel(
 
   const logitsShape = graph.op('Concat', [inputShape, graph.int64Vector([config.vocabSize])], [attribute.int('axis', 0)]);
   const transformed = graph.scoped('cls.predictions.transform', () =>
-    layerNorm(graph, gelu(graph, ops.linear(graph, hidden, weights.mlmDense, 'dense')), weights.mlmNorm, 'LayerNorm'),
+    layerNorm(graph, gelu(graph, ops.linear(graph, hidden, weights.mlmDense, 'dense'), ops.fusedGelu), weights.mlmNorm, 'LayerNorm'),
   );
 
   if (output === 'logits') {
@@ -263,7 +274,10 @@ export function buildEncoderModel(
       // A padded position takes the first position's hidden state, so the maximum over the sequence is
       // the maximum over its tokens without a masking pass over [B, S, V]. log(1 + relu(·)) is monotone,
       // so it runs after the maximum, on [B, V] instead of [B, S, V].
-      const real = graph.op('Unsqueeze', [graph.op('Cast', [attentionMask], [attribute.int('to', ElementType.BOOL)]), graph.int64Vector([2])]);
+      const real = graph.op('Unsqueeze', [
+        graph.op('Cast', [attentionMask], [attribute.int('to', ElementType.BOOL)]),
+        graph.int64Vector([2]),
+      ]);
       const first = graph.op('Slice', [transformed, graph.int64Vector([0]), graph.int64Vector([1]), graph.int64Vector([1])]);
       const unpadded = graph.op('Where', [real, transformed, first]);
       const maximum = graph.scoped('cls.predictions', () => ops.maxLogits(graph, unpadded, weights, logitsShape));

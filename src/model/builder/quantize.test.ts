@@ -91,7 +91,11 @@ describe('int8 maximum of the decoder logits over the sequence', () => {
   const vocab = 9;
   const weights = {
     config: { hidden },
-    tokenEmbedding: { rows: vocab, cols: hidden, data: Float32Array.from({ length: vocab * hidden }, (_, i) => Math.sin(i * 0.7) * (1 + (i % 4))) },
+    tokenEmbedding: {
+      rows: vocab,
+      cols: hidden,
+      data: Float32Array.from({ length: vocab * hidden }, (_, i) => Math.sin(i * 0.7) * (1 + (i % 4))),
+    },
     decoderBias: Float32Array.from({ length: vocab }, (_, v) => Math.cos(v) / 3),
   } as unknown as EncoderWeights;
 

@@ -145,6 +145,7 @@ export function int8WeightOps(): WeightOps {
       { domain: MICROSOFT_DOMAIN, version: 1 },
     ],
     precision: 'int8',
+    fusedGelu: true,
     linear(graph, input, weights, name) {
       const quantized = quantizePerColumn(weights.weight);
       const weight = graph.weight(`${name}.weight_quantized`, [quantized.rows, quantized.cols], quantized.values);
