@@ -213,9 +213,10 @@ export class AllocationPool implements SparseEncoder {
    * (within a factor of two of its longest input) while they fit in one batch
    * and in `DYNAMIC_BATCH_TOKENS` padded tokens (or one run, if shorter).
    * Candidates closest in length go first, so that a batch pads its rows as
-   * little as possible: padding is computed like any other token, and short
-   * queries gain from sharing a model call only as long as it does not become
-   * compute-bound on padding.
+   * little as possible: a plug-in model computes padding like any other token
+   * (the built-in graphs skip it in their linear layers, but not in attention
+   * and the vocabulary projection), and short queries gain from sharing a
+   * model call only as long as it does not become compute-bound on padding.
    */
   private takeJobs(): Job[] {
     const first = this.queue.shift()!;

@@ -140,6 +140,16 @@ describe('built-in BERT sparse encoder', () => {
     expect(maxDifference).toBeLessThan(1e-5);
   });
 
+  it('int8: gives every row of a padded batch exactly the embedding of its sentence alone', async () => {
+    // Activations are quantized per token and padding never reaches the linear layers, so no bit moves.
+    const texts = [SENTENCES[2], SKY, 'port', SENTENCES[1]];
+    const batch = await embed(int8, texts);
+    for (const [b, text] of texts.entries()) {
+      const alone = await embed(int8, [text]);
+      expect(Array.from(row(batch.pooled, b))).toEqual(Array.from(alone.pooled));
+    }
+  });
+
   it('int8 variant keeps at least 90% of the fp32 top-20 tokens', async () => {
     const texts = [...SENTENCES, 'My grandmother bakes delicious apple pies every Sunday afternoon for the whole family.'];
     const reference = await embed(fp32, texts);

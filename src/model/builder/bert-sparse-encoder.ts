@@ -3,6 +3,7 @@ import { BUILDER_PRODUCER } from '../sparse-model-signature';
 import { loadBertUncasedVocabulary } from '../vocabulary';
 import { BertSparseEncoderConfig, EncoderWeights, LayerNormWeights, LinearWeights, generateEncoderWeights } from './encoder-weights';
 import { DEFAULT_DOMAIN, ElementType, GraphBuilder, OpsetId, assembleModel, attribute, tensor } from './onnx-graph';
+import { type TokenPacking, tokenPacking } from './token-packing';
 
 export type { BertSparseEncoderConfig, EncoderWeights } from './encoder-weights';
 
@@ -10,7 +11,7 @@ export type { BertSparseEncoderConfig, EncoderWeights } from './encoder-weights'
 export const ENCODER_OPSET = 17;
 export const PRODUCER_NAME = BUILDER_PRODUCER;
 /** Bumped whenever the graph layout or weight shaping changes (it is part of the file bytes). */
-export const PRODUCER_VERSION = '8';
+export const PRODUCER_VERSION = '9';
 
 /**
  * The built-in model: bert-base-uncased vocabulary, width 256 so that unrelated tokens stay below the
@@ -168,6 +169,7 @@ export function concatenateLinears(linears: readonly LinearWeights[]): LinearWei
   return { weight: { rows, cols, data }, bias };
 }
 
+/** `input`, `additiveMask` and the result as in `transformerLayer`. */
 function selfAttention(
   graph: GraphBuilder,
   input: string,
@@ -175,11 +177,13 @@ function selfAttention(
   weights: EncoderWeights['layers'][number],
   config: BertSparseEncoderConfig,
   ops: WeightOps,
+  packing: TokenPacking,
 ): string {
   const headSize = config.hidden / config.heads;
   // One projection for query, key and value: a third of the quantization and bias passes of three,
   // and a wider multiplication that uses threads better; each output column is computed as before.
-  const projected = ops.linear(graph, input, concatenateLinears([weights.query, weights.key, weights.value]), 'query_key_value');
+  const packedProjection = ops.linear(graph, input, concatenateLinears([weights.query, weights.key, weights.value]), 'query_key_value');
+  const projected = packing.unpack(packedProjection, 3 * config.hidden);
   const [queryRows, keyRows, valueRows] = graph.node('Split', [projected], { attributes: [attribute.int('axis', -1)], outputCount: 3 });
   const splitHeads = graph.int64Vector([0, 0, config.heads, headSize]);
   const heads = (rows: string, perm: number[]) =>
@@ -191,9 +195,10 @@ function selfAttention(
   const probabilities = graph.op('Softmax', [graph.op('Add', [scores, additiveMask])], [attribute.int('axis', -1)]);
   const context = graph.op('Transpose', [graph.op('MatMul', [probabilities, value])], [attribute.ints('perm', [0, 2, 1, 3])]);
   const merged = graph.op('Reshape', [context, graph.int64Vector([0, 0, config.hidden])]);
-  return ops.linear(graph, merged, weights.attentionOutput, 'output');
+  return ops.linear(graph, packing.pack(merged, config.hidden), weights.attentionOutput, 'output');
 }
 
+/** `input [T, hidden]` (packed tokens) -> `[T, hidden]`; `additiveMask [B, 1, 1, S]`. */
 function transformerLayer(
   graph: GraphBuilder,
   input: string,
@@ -201,9 +206,10 @@ function transformerLayer(
   weights: EncoderWeights['layers'][number],
   config: BertSparseEncoderConfig,
   ops: WeightOps,
+  packing: TokenPacking,
 ): string {
   const attended = graph.scoped('attention', () => {
-    const attention = selfAttention(graph, input, additiveMask, weights, config, ops);
+    const attention = selfAttention(graph, input, additiveMask, weights, config, ops, packing);
     return layerNorm(graph, graph.op('Add', [input, attention]), weights.attentionNorm, 'norm');
   });
   return graph.scoped('ffn', () => {
@@ -254,15 +260,20 @@ export function buildEncoderModel(
     return graph.op('Mul', [graph.op('Sub', [graph.floatScalar(1), broadcastable]), graph.floatScalar(-10000)]);
   });
 
-  let hidden = embedded;
+  // The layers and the MLM transform run on the real tokens only; see token-packing.ts.
+  const packing = graph.scoped('packing', () => tokenPacking(graph, attentionMask, inputShape));
+  let hidden = packing.pack(embedded, config.hidden);
   weights.layers.forEach((layer, index) => {
-    hidden = graph.scoped(`encoder.layer.${index}`, () => transformerLayer(graph, hidden, additiveMask, layer, config, ops));
+    hidden = graph.scoped(`encoder.layer.${index}`, () => transformerLayer(graph, hidden, additiveMask, layer, config, ops, packing));
   });
 
   const logitsShape = graph.op('Concat', [inputShape, graph.int64Vector([config.vocabSize])], [attribute.int('axis', 0)]);
-  const transformed = graph.scoped('cls.predictions.transform', () =>
+  const packedTransformed = graph.scoped('cls.predictions.transform', () =>
     layerNorm(graph, gelu(graph, ops.linear(graph, hidden, weights.mlmDense, 'dense'), ops.fusedGelu), weights.mlmNorm, 'LayerNorm'),
   );
+  // A padded position holds its sequence's last token, so the maximum over the sequence below is the
+  // maximum over its tokens without a masking pass over [B, S, V].
+  const transformed = packing.unpack(packedTransformed, config.hidden);
 
   if (output === 'logits') {
     const logits = graph.scoped('cls.predictions', () => ops.decoder(graph, transformed, weights, logitsShape));
@@ -271,16 +282,8 @@ export function buildEncoderModel(
     graph.addOutput(name, F32, ['batch', 'sequence', config.vocabSize]);
   } else {
     const pooled = graph.scoped('splade', () => {
-      // A padded position takes the first position's hidden state, so the maximum over the sequence is
-      // the maximum over its tokens without a masking pass over [B, S, V]. log(1 + relu(·)) is monotone,
-      // so it runs after the maximum, on [B, V] instead of [B, S, V].
-      const real = graph.op('Unsqueeze', [
-        graph.op('Cast', [attentionMask], [attribute.int('to', ElementType.BOOL)]),
-        graph.int64Vector([2]),
-      ]);
-      const first = graph.op('Slice', [transformed, graph.int64Vector([0]), graph.int64Vector([1]), graph.int64Vector([1])]);
-      const unpadded = graph.op('Where', [real, transformed, first]);
-      const maximum = graph.scoped('cls.predictions', () => ops.maxLogits(graph, unpadded, weights, logitsShape));
+      // log(1 + relu(·)) is monotone, so it runs after the maximum, on [B, V] instead of [B, S, V].
+      const maximum = graph.scoped('cls.predictions', () => ops.maxLogits(graph, transformed, weights, logitsShape));
       const activated = graph.op('Log', [graph.op('Add', [graph.op('Relu', [maximum]), graph.floatScalar(1)])]);
       const mask = graph.weight('vocabulary_mask', [config.vocabSize], weights.vocabularyMask);
       return graph.op('Mul', [activated, mask]);
