@@ -277,7 +277,7 @@ describe('AllocationPool shared weights', () => {
   });
 
   test('a model whose shared form onnxruntime cannot run loads privately instead', async () => {
-    // An fp32 MatMul feeding a fused BiasGelu crashes onnxruntime 1.30 once its pre-packed weights are saved.
+    // An fp32 matrix product feeding a fused GELU crashes onnxruntime 1.30 once its pre-packed weights are saved.
     const weights = generateEncoderWeights({ ...PLUGIN_TEST_CONFIG }, loadBertUncasedVocabulary());
     const model = encodeModel(buildEncoderModel(weights, {}, { ...float32WeightOps(), fusedGelu: true }));
     const [pool, reference] = await Promise.all(

@@ -141,7 +141,7 @@ describe('built-in BERT sparse encoder', () => {
   });
 
   it('int8: gives every row of a padded batch exactly the embedding of its sentence alone', async () => {
-    // Activations are quantized per token and padding never reaches the linear layers, so no bit moves.
+    // Activations are quantized per token, so neither padding nor the other rows move a bit.
     const texts = [SENTENCES[2], SKY, 'port', SENTENCES[1]];
     const batch = await embed(int8, texts);
     for (const [b, text] of texts.entries()) {

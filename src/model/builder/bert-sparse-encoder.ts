@@ -102,9 +102,10 @@ export function float32WeightOps(): WeightOps {
   return {
     opsets: [{ domain: DEFAULT_DOMAIN, version: ENCODER_OPSET }],
     precision: 'fp32',
-    // onnxruntime 1.30 crashes running an fp32 graph whose MatMul feeds a fused BiasGelu once the
-    // MatMul's pre-packed weights were saved for sharing; the shared-model writer would then refuse
-    // the model and every allocation would load a private copy.
+    // onnxruntime 1.30 crashes running an fp32 graph whose matrix product (MatMul, or Gemm once the
+    // activations are packed to two dimensions) feeds a fused GELU once its pre-packed weights were
+    // saved for sharing; the shared-model writer would then refuse the model and every allocation
+    // would load a private copy.
     fusedGelu: false,
     linear(graph, input, weights, name) {
       const weight = graph.weight(`${name}.weight`, [weights.weight.rows, weights.weight.cols], weights.weight.data);
@@ -143,7 +144,7 @@ function layerNorm(graph: GraphBuilder, input: string, weights: LayerNormWeights
 /**
  * Exact (erf) GELU. Fused: `(x · (erf(x / √2) + 1)) · 0.5`, an order of the multiplications that
  * onnxruntime's GeluFusion recognizes (it then folds the bias Add before it in too), one pass over
- * [B, S, intermediate] instead of five. Otherwise `x · ((erf(x / √2) + 1) · 0.5)`, which it leaves
+ * [tokens, intermediate] instead of five. Otherwise `x · ((erf(x / √2) + 1) · 0.5)`, which it leaves
  * alone; both give the same bits, as multiplying by 0.5 is exact.
  */
 export function gelu(graph: GraphBuilder, input: string, fused: boolean): string {

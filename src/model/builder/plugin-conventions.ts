@@ -20,7 +20,9 @@ import { encodeModel } from './onnx-graph';
  *
  * Inputs (every convention): `input_ids`, then the attention mask and the
  * token types, all int64 `[batch, sequence]` with symbolic dimensions. The
- * mask is 1 for real tokens and 0 for padding; token types may be all zeros.
+ * mask is 1 for real tokens and 0 for padding, which only follows a
+ * sequence (right padding, as every Hugging Face tokenizer pads by default
+ * and as the server feeds batches); token types may be all zeros.
  * The names are `attention_mask`/`token_type_ids` (Hugging Face) or
  * `input_mask`/`segment_ids` (original BERT, as in prithivida/Splade_PP_en_v1).
  *

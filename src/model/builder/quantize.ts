@@ -99,7 +99,7 @@ function perRowScaledProduct(graph: GraphBuilder, input: string, weight: string)
  */
 function quantizeRows(graph: GraphBuilder, input: string): { quantized: string; rowScale: string } {
   const lastAxis = attribute.ints('axes', [-1]);
-  const absMax = graph.op('ReduceMax', [graph.op('Abs', [input])], [lastAxis, attribute.int('keepdims', 1)]); // [B, S, 1]
+  const absMax = graph.op('ReduceMax', [graph.op('Abs', [input])], [lastAxis, attribute.int('keepdims', 1)]); // [..., 1]
   const rowScale = graph.op('Div', [graph.op('Max', [absMax, graph.floatScalar(1e-12)]), graph.floatScalar(INT8_LIMIT)]);
   const scaled = graph.op('Div', [input, rowScale]);
   const quantized = graph.op('QuantizeLinear', [scaled, graph.floatScalar(1), graph.uint8Scalar(ACTIVATION_ZERO_POINT)]);

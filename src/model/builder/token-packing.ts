@@ -5,11 +5,12 @@ import { GraphBuilder, attribute } from './onnx-graph';
  * `[B, S, X]` and a packed one `[T, X]` holding only the T real tokens, row
  * after row. Everything that works token by token (linear layers, biases,
  * GELU, LayerNorm, residual sums) runs packed, so that padding costs nothing
- * there; only the attention, which mixes the positions of a sequence, needs
- * the padded layout.
+ * there. The attention, which mixes the positions of a sequence, runs on the
+ * padded layout, and so does the vocabulary projection before the maximum over
+ * the sequence.
  *
- * It relies on how batches are fed: each sequence starts at position 0 and
- * only padding follows it, and every sequence has at least one token.
+ * It relies on how batches are fed: padding only follows a sequence (right
+ * padding), and every sequence has at least one token.
  */
 export interface TokenPacking {
   /** `[B, S, width] -> [T, width]`. */
@@ -27,7 +28,7 @@ export function tokenPacking(graph: GraphBuilder, attentionMask: string, inputSh
   const realPositions = graph.op('Reshape', [graph.op('NonZero', [flatMask]), graph.int64Vector([-1])]);
   // With left-aligned sequences, the running count of real tokens less one is a real token's packed
   // row, and at a padded position the row of its sequence's last token.
-  const packedRows = graph.op('Sub', [graph.op('CumSum', [flatMask, graph.int64Scalar(0)]), graph.int64Scalar(1)]);
+  const packedRowOfPosition = graph.op('Sub', [graph.op('CumSum', [flatMask, graph.int64Scalar(0)]), graph.int64Scalar(1)]);
   const paddedShapes = new Map<number, string>();
   const paddedShape = (width: number) => {
     let shape = paddedShapes.get(width);
@@ -37,9 +38,9 @@ export function tokenPacking(graph: GraphBuilder, attentionMask: string, inputSh
     }
     return shape;
   };
-  const rows = (values: string, indices: string) => graph.op('Gather', [values, indices], [attribute.int('axis', 0)]);
+  const gatherRows = (values: string, indices: string) => graph.op('Gather', [values, indices], [attribute.int('axis', 0)]);
   return {
-    pack: (values, width) => rows(graph.op('Reshape', [values, graph.int64Vector([-1, width])]), realPositions),
-    unpack: (values, width) => graph.op('Reshape', [rows(values, packedRows), paddedShape(width)]),
+    pack: (values, width) => gatherRows(graph.op('Reshape', [values, graph.int64Vector([-1, width])]), realPositions),
+    unpack: (values, width) => graph.op('Reshape', [gatherRows(values, packedRowOfPosition), paddedShape(width)]),
   };
 }
