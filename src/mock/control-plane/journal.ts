@@ -4,6 +4,7 @@ import { RouteError } from '../../http/rest-controller';
 import { simpleMatch } from '../../java/simple-match';
 import { CREDENTIAL_HEADERS, REDACTED } from '../../observability/redaction';
 import { DEFAULT_OPTIONS } from '../../config/options';
+import { RingBuffer } from './ring-buffer';
 
 export const DEFAULT_JOURNAL_BODY_LIMIT = 64 * 1024;
 
@@ -61,37 +62,37 @@ export interface JournalFilter {
 export class ExchangeJournal {
   readonly capacity: number;
   private readonly bodyLimit: number;
-  private kept: JournalEntry[] = [];
+  private readonly kept: RingBuffer<JournalEntry>;
   private sequence = 0;
 
   constructor(options: JournalOptions = {}) {
     this.capacity = options.capacity ?? DEFAULT_OPTIONS.journalSize;
     this.bodyLimit = options.bodyLimit ?? DEFAULT_JOURNAL_BODY_LIMIT;
+    this.kept = new RingBuffer(this.capacity);
   }
 
   /** Keeps an exchange; bound so that it can be handed out as a callback. */
   readonly record = (exchange: HttpExchange): void => {
     if (this.capacity === 0) return;
     this.kept.push(this.entryOf(exchange));
-    if (this.kept.length > this.capacity) this.kept.splice(0, this.kept.length - this.capacity);
   };
 
   entries(filter: JournalFilter = {}): JournalEntry[] {
     const method = filter.method?.toUpperCase();
-    const matching = this.kept.filter(
+    const matching = this.kept.toArray().filter(
       (entry) => (method === undefined || entry.method === method) && (filter.path === undefined || simpleMatch(filter.path, entry.path)),
     );
     return filter.limit === undefined ? matching : matching.slice(Math.max(0, matching.length - filter.limit));
   }
 
   get size(): number {
-    return this.kept.length;
+    return this.kept.size;
   }
 
   /** Forgets every exchange; answers how many there were. */
   clear(): number {
-    const count = this.kept.length;
-    this.kept = [];
+    const count = this.kept.size;
+    this.kept.clear();
     return count;
   }
 
