@@ -79,9 +79,9 @@ export class ExchangeJournal {
 
   entries(filter: JournalFilter = {}): JournalEntry[] {
     const method = filter.method?.toUpperCase();
-    const matching = this.kept.toArray().filter(
-      (entry) => (method === undefined || entry.method === method) && (filter.path === undefined || simpleMatch(filter.path, entry.path)),
-    );
+    const matches = (entry: JournalEntry) =>
+      (method === undefined || entry.method === method) && (filter.path === undefined || simpleMatch(filter.path, entry.path));
+    const matching = this.kept.toArray().filter(matches);
     return filter.limit === undefined ? matching : matching.slice(Math.max(0, matching.length - filter.limit));
   }
 
