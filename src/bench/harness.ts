@@ -147,15 +147,6 @@ export interface BenchResults {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function feedsOf(text: BenchText): FeedSet {
-  const dims = [1, text.ids.length];
-  return {
-    input_ids: { type: 'int64', data: BigInt64Array.from(text.ids, BigInt), dims },
-    attention_mask: { type: 'int64', data: new BigInt64Array(text.ids.length).fill(1n), dims },
-    token_type_ids: { type: 'int64', data: new BigInt64Array(text.ids.length), dims },
-  };
-}
-
 /** One `[texts, longest]` feed, padded like the server pads a batch. */
 function batchFeedsOf(texts: readonly BenchText[]): FeedSet {
   const width = Math.max(...texts.map((text) => text.ids.length));
@@ -174,6 +165,8 @@ function batchFeedsOf(texts: readonly BenchText[]): FeedSet {
     token_type_ids: { type: 'int64', data: new BigInt64Array(texts.length * width), dims },
   };
 }
+
+const feedsOf = (text: BenchText): FeedSet => batchFeedsOf([text]);
 
 const bodyOf = (texts: readonly BenchText[]) => JSON.stringify({ input: texts.map((text) => text.text) });
 

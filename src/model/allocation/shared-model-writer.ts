@@ -11,9 +11,10 @@ import { SHARED_MODEL_FILE, sessionOptionsFor, sharedModelWriterOptions } from '
  * allocation would and runs it once, and exits: 0 when it works, 1 with
  * onnxruntime's reason on stderr. onnxruntime has crashed the process running
  * some written forms (a fused GELU after an fp32 MatMul or Gemm whose
- * pre-packed weights were saved, in 1.30): that happens here rather than in the server, and the
- * pool then loads the model privately. A process rather than a worker thread
- * also lets the memory of these extra sessions go back to the system.
+ * pre-packed weights were saved, in 1.30): that happens here rather than in
+ * the server, and the pool then loads the model privately. A process rather
+ * than a worker thread also lets the memory of these extra sessions go back
+ * to the system.
  *
  * argv: source model, target directory, threads, session options as JSON, signature as JSON.
  */

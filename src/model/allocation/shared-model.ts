@@ -33,8 +33,8 @@ export interface SharedModel {
 /**
  * Has a child process load the model once, write its shared form into a new
  * temporary directory and check that the form runs. Rejects with onnxruntime's
- * reason (or the child's end) if it cannot;
- * `signal` kills the child and rejects.
+ * reason (or the child's end) if it cannot; `signal` kills the child and
+ * rejects.
  */
 export async function deriveSharedModel(init: WorkerInit, signal?: AbortSignal): Promise<SharedModel> {
   const directory = await fs.mkdtemp(path.join(tmpdir(), 'elser-mock-shared-model-'));
