@@ -61,7 +61,11 @@ describe('deploying a plug-in model', () => {
     expect(Object.keys(pooled).length).toBeGreaterThan(3);
     expect(Object.keys(pooled).filter(special)).toEqual([]);
     expect(Object.keys(adapted).some(special)).toBe(true);
-    expect(Object.keys(adapted).filter((token) => !special(token)).sort()).toEqual(Object.keys(pooled).sort());
+    expect(
+      Object.keys(adapted)
+        .filter((token) => !special(token))
+        .sort(),
+    ).toEqual(Object.keys(pooled).sort());
     for (const [token, weight] of Object.entries(pooled)) expect(adapted[token]).toBeCloseTo(weight, 5);
   });
 });

@@ -46,9 +46,9 @@ describe('LoadConnection', () => {
         expect(response.status).toBe(200);
         expect(JSON.parse(response.body)).toEqual({ method: 'POST', path, body: '{"input":"ünïcode"}' });
       }
-      await expect(Promise.all([connection.send(encodeRequest('GET', '/fixed', url.host)), connection.send(encodeRequest('GET', '/fixed', url.host))])).rejects.toThrow(
-        'a request is already in flight on this connection',
-      );
+      await expect(
+        Promise.all([connection.send(encodeRequest('GET', '/fixed', url.host)), connection.send(encodeRequest('GET', '/fixed', url.host))]),
+      ).rejects.toThrow('a request is already in flight on this connection');
     } finally {
       connection.close();
     }

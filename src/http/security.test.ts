@@ -40,7 +40,9 @@ describe('authenticate', () => {
       },
       status: 401,
     });
-    expect(error.extra.headers).toEqual({ 'WWW-Authenticate': ['Basic realm="security", charset="UTF-8"', 'Bearer realm="security"', 'ApiKey'] });
+    expect(error.extra.headers).toEqual({
+      'WWW-Authenticate': ['Basic realm="security", charset="UTF-8"', 'Bearer realm="security"', 'ApiKey'],
+    });
   });
 
   it('names the user whose password is wrong', () => {

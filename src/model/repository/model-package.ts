@@ -230,9 +230,7 @@ export async function hashFile(file: string): Promise<FileDigest> {
   return { sha256: hash.digest('hex'), size };
 }
 
-export type PackageCheck =
-  | { ok: true; metadata: ModelPackageMetadata }
-  | { ok: false; reason: string; metadata?: ModelPackageMetadata };
+export type PackageCheck = { ok: true; metadata: ModelPackageMetadata } | { ok: false; reason: string; metadata?: ModelPackageMetadata };
 
 /** Reads `<id>.metadata.json` and checks the model and vocabulary files against it. */
 export async function checkModelPackage(directory: string, modelId: string): Promise<PackageCheck> {
@@ -258,7 +256,8 @@ export async function checkModelPackage(directory: string, modelId: string): Pro
     const expectedVocabulary = metadata.metadata?.vocabulary_sha256;
     if (typeof expectedVocabulary === 'string') {
       const vocabulary = await hashFile(path.join(directory, metadata.vocabulary_file));
-      if (vocabulary.sha256 !== expectedVocabulary) return { ok: false, reason: `${metadata.vocabulary_file} does not match ${names.metadata}`, metadata };
+      if (vocabulary.sha256 !== expectedVocabulary)
+        return { ok: false, reason: `${metadata.vocabulary_file} does not match ${names.metadata}`, metadata };
     } else {
       await fs.access(path.join(directory, metadata.vocabulary_file));
     }

@@ -141,7 +141,7 @@ const HANDWRITTEN: readonly string[] = [
   '!!!??? ... --- *** ### $$$ %%% ^^^ &&& ((( ))) [[[ ]]] {{{ }}} <<< >>> ||| ~~~ ``` \'\'\' """',
   '¿Qué? ¡Hola! «guillemets» „Anführungszeichen“ ‘single’ “double” … — – ‐ · • ※ ¶ §',
   '@user #hashtag $TICKER &amp; <html><body>text</body></html>',
-  'don\'t won\'t it\'s o\'clock rock\'n\'roll',
+  "don't won't it's o'clock rock'n'roll",
   'C++ C# F# .NET node.js Node-JS e.g. i.e. U.S.A.',
   'a'.repeat(120),
   'a'.repeat(100),

@@ -54,7 +54,10 @@ describe('BertPostProcessor', () => {
 describe('resolveTokenizationOptions', () => {
   it('defaults to 512 and truncate first', () => {
     expect(resolveTokenizationOptions()).toEqual({ maxSequenceLength: 512, truncate: 'first' });
-    expect(resolveTokenizationOptions({ maxSequenceLength: undefined, truncate: 'none' })).toEqual({ maxSequenceLength: 512, truncate: 'none' });
+    expect(resolveTokenizationOptions({ maxSequenceLength: undefined, truncate: 'none' })).toEqual({
+      maxSequenceLength: 512,
+      truncate: 'none',
+    });
   });
 
   it('rejects invalid options', () => {

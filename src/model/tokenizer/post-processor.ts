@@ -24,9 +24,7 @@ export class InputTooLongError extends Error {
     readonly tokenCount: number,
     readonly maxSequenceLength: number,
   ) {
-    super(
-      `Input too large. The tokenized input length [${tokenCount}] exceeds the maximum sequence length [${maxSequenceLength}]`,
-    );
+    super(`Input too large. The tokenized input length [${tokenCount}] exceeds the maximum sequence length [${maxSequenceLength}]`);
     this.name = 'InputTooLongError';
   }
 }

@@ -11,7 +11,27 @@ describe('preTokenize', () => {
   });
 
   it('treats all ASCII punctuation as punctuation, including symbols like $ + < = > ^ ` |', () => {
-    expect(preTokenize('a$b+c<d=e>f^g`h|i~j')).toEqual(['a', '$', 'b', '+', 'c', '<', 'd', '=', 'e', '>', 'f', '^', 'g', '`', 'h', '|', 'i', '~', 'j']);
+    expect(preTokenize('a$b+c<d=e>f^g`h|i~j')).toEqual([
+      'a',
+      '$',
+      'b',
+      '+',
+      'c',
+      '<',
+      'd',
+      '=',
+      'e',
+      '>',
+      'f',
+      '^',
+      'g',
+      '`',
+      'h',
+      '|',
+      'i',
+      '~',
+      'j',
+    ]);
     expect(preTokenize("don't")).toEqual(['don', "'", 't']);
     expect(preTokenize('$5.00')).toEqual(['$', '5', '.', '00']);
     expect(preTokenize('john.doe@example.com')).toEqual(['john', '.', 'doe', '@', 'example', '.', 'com']);
