@@ -9,7 +9,7 @@ import { BenchModel, BenchModelName, ensureModels } from './models';
 import { BenchOptions, Layout, layoutName } from './options';
 import { RawRunner, ServerProcess, startCli, stopProcess } from './processes';
 import type { FeedSet } from './protocol';
-import { combineRounds, median, Sample, sampleOf } from './stats';
+import { MeasuredRound, Sample, combineRounds, median, sampleOf } from './stats';
 import { BenchText, TextFactory } from './texts';
 
 /** FLOPs of one BERT-base + MLM head forward pass over `tokens` tokens (reference §3.1). */
@@ -313,9 +313,9 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
           const texts = textsByLength.get(tokens)!;
           const feeds = texts.map(feedsOf);
           const bodies = texts.map((text) => bodyOf([text]));
-          const rawRounds: { sample: Sample; latenciesMs: number[] }[] = [];
-          const diagnosticRounds: { sample: Sample; latenciesMs: number[] }[] = [];
-          const httpRounds: { sample: Sample; latenciesMs: number[] }[] = [];
+          const rawRounds: MeasuredRound[] = [];
+          const diagnosticRounds: MeasuredRound[] = [];
+          const httpRounds: MeasuredRound[] = [];
           for (let round = 0; round < options.rounds; round++) {
             const raw = await runner.measure({ feeds, seconds: options.seconds, warmupSeconds, minRuns: MIN_COMPLETIONS_PER_SERVER });
             rawRounds.push({ sample: sampleOf(raw.instants, raw.latenciesMs, layout.allocations), latenciesMs: raw.latenciesMs });
@@ -371,21 +371,23 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
         if (model.name === 'builtin') {
           const text = factory.texts(LATENCY_TOKENS, 16, 7);
           const seconds = options.quick ? Math.min(1, options.seconds) : Math.max(1, options.seconds / 2);
-          const raw = await runner.measure({ feeds: text.map(feedsOf), seconds, warmupSeconds: 0.3, workers: 1 });
-          const http = await runLoad(client, {
-            method: 'POST',
-            path: INFER_PATH,
-            bodies: text.map((item) => bodyOf([item])),
-            concurrency: 1,
-            seconds,
-            warmupSeconds: 0.3,
-          });
+          const feeds = text.map(feedsOf);
+          const bodies = text.map((item) => bodyOf([item]));
+          const rawRounds: MeasuredRound[] = [];
+          const httpRounds: MeasuredRound[] = [];
+          // Alternating rounds, as for throughput, so that a slow stretch of the machine weighs on both sides.
+          for (let round = 0; round < options.rounds; round++) {
+            const raw = await runner.measure({ feeds, seconds, warmupSeconds: 0.3, workers: 1 });
+            rawRounds.push({ sample: sampleOf(raw.instants, raw.latenciesMs), latenciesMs: raw.latenciesMs });
+            const http = await runLoad(client, { method: 'POST', path: INFER_PATH, bodies, concurrency: 1, seconds, warmupSeconds: 0.3 });
+            httpRounds.push({ sample: sampleOf(http.instants, http.latenciesMs), latenciesMs: http.latenciesMs });
+          }
           const row: LatencyRow = {
             model: model.name,
             layout: layoutName(layout),
             tokens: LATENCY_TOKENS,
-            http: sampleOf(http.instants, http.latenciesMs),
-            raw: sampleOf(raw.instants, raw.latenciesMs),
+            http: combineRounds(httpRounds),
+            raw: combineRounds(rawRounds),
           };
           results.latency.push(row);
           log(`  one ${LATENCY_TOKENS}-token query: http p50 ${row.http.p50Ms.toFixed(2)} ms, raw p50 ${row.raw.p50Ms.toFixed(2)} ms`);
@@ -529,7 +531,7 @@ async function measureDynamicBatchingOf(
       stopDeployed,
     );
     try {
-      const rounds: Record<'on' | 'off', { sample: Sample; latenciesMs: number[] }[]> = { on: [], off: [] };
+      const rounds: Record<'on' | 'off', MeasuredRound[]> = { on: [], off: [] };
       for (let round = 0; round < options.rounds; round++) {
         for (const [label, target] of [
           ['on', on],

@@ -201,6 +201,9 @@ export function markdownReport(results: BenchResults): string {
         ]),
       ),
     );
+    parts.push(
+      'One client, one query at a time; raw and HTTP alternate as many times as a throughput cell, and percentiles pool the rounds.',
+    );
   }
 
   parts.push('## Process');

@@ -54,8 +54,14 @@ export function sampleOf(instants: readonly number[], latenciesMs: readonly numb
   };
 }
 
+/** One round of a cell: its sample and the latencies behind it. */
+export interface MeasuredRound {
+  sample: Sample;
+  latenciesMs: number[];
+}
+
 /** Rounds measured alternately are combined by their median throughput and pooled latencies. */
-export function combineRounds(rounds: readonly { sample: Sample; latenciesMs: number[] }[]): Sample {
+export function combineRounds(rounds: readonly MeasuredRound[]): Sample {
   const latencies = rounds.flatMap((round) => round.latenciesMs);
   return {
     throughput: median(rounds.map((round) => round.sample.throughput)),
