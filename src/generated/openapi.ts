@@ -715,14 +715,30 @@ export interface components {
         /**
          * @description The body of `POST /_inference/...`. `input` is required and must not be an empty array;
          *     an unknown key answers `x_content_parse_exception`. The server checks these rules.
+         *     The body is checked against the path's task type (the first failed rule answers
+         *     `action_request_validation_exception`) before the endpoint is looked up; in profile `9.1`
+         *     a path without a task type looks the endpoint up first.
          */
         InferenceRequest: {
             /** @description Required. The text, or texts, to embed. */
             input?: string | string[];
+            /**
+             * @description Profile `9.1`: only for `text_embedding`; a path with another task type rejects it
+             *     (unless `unspecified`), a path without a task type accepts and ignores it.
+             */
+            input_type?: string;
+            /** @description Required, and in profile `9.1` not empty, when the path's task type is `rerank`. */
+            query?: string;
+            /** @description Profile `9.1`. Rejected when the path's task type is neither `rerank` nor absent. */
+            top_n?: number;
+            /** @description Profile `9.1`. Rejected when the path's task type is neither `rerank` nor absent. */
+            return_documents?: boolean;
             /** @description ELSER has none; ignored. */
             task_settings?: {
                 [key: string]: unknown;
             };
+            /** @description Accepted and ignored; the `timeout` query parameter sets the wait. */
+            timeout?: string;
         } & {
             [key: string]: unknown;
         };

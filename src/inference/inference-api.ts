@@ -222,19 +222,16 @@ export class InferenceApi {
 
   /** `POST /_inference[/{task_type}]/{inference_id}`. */
   async infer(taskType: TaskType, inferenceId: string, body: string | undefined, timeout: TimeValue | undefined): Promise<ActionResult> {
-    const request = parseInferenceRequest(requireBody(body));
+    if (taskType === 'any' && this.profile.looksUpBeforeParsing && !this.findEndpoint(inferenceId)) throw notFound(inferenceId);
+    const request = parseInferenceRequest(requireBody(body), this.profile);
+    // The request validates itself against the path's task type before the transport action looks the endpoint up.
+    const invalid = validationErrorOf(request, taskType, this.profile);
+    if (invalid !== undefined) throw actionRequestValidation([invalid]);
     const endpoint = this.findEndpoint(inferenceId);
     if (!endpoint) throw notFound(inferenceId);
     if (!isAnyOrSame(taskType, endpoint.task_type)) {
       throw badRequest(`Incompatible task_type, the requested type [${taskType}] does not match the model type [${endpoint.task_type}]`);
     }
-    const validation: string[] = [];
-    if (request.input === undefined) validation.push('Field [input] cannot be null');
-    else if (request.input.length === 0) validation.push('Field [input] cannot be an empty array');
-    if (request.inputType !== undefined && !this.profile.legacyElserService) {
-      validation.push(`Field [input_type] cannot be specified for task type [${endpoint.task_type}]`);
-    }
-    if (validation.length > 0) throw actionRequestValidation(validation);
 
     const effectiveTimeout = timeout ?? this.options.deploymentTimeout;
     if (!this.options.deployments.has(inferenceId)) await this.startDeployment(endpoint, effectiveTimeout);
@@ -357,13 +354,46 @@ export class InferenceApi {
 interface InferenceRequest {
   input?: string[];
   inputType?: string;
+  query?: string;
+  returnDocuments?: boolean;
+  topN?: number;
 }
 
 const INFERENCE_PARSER_NAME = 'cluster:internal/xpack/inference';
-const INFERENCE_FIELDS = ['input', 'task_settings', 'query', 'input_type', 'return_documents', 'top_n', 'timeout'];
+const INFERENCE_FIELDS = ['input', 'task_settings', 'query', 'input_type', 'timeout'];
+const RERANK_FIELDS = ['return_documents', 'top_n'];
+/** `InputType.isInternalTypeOrUnspecified`: the values any task type accepts. */
+const UNRESTRICTED_INPUT_TYPES = ['unspecified', 'internal_search', 'internal_ingest'];
+
+/**
+ * `InferenceAction.Request.validate`, against the path's task type: the first failed check only,
+ * and `any` (a path without a task type) skips the checks that depend on it.
+ */
+function validationErrorOf(request: InferenceRequest, taskType: TaskType, profile: BehaviourProfile): string | undefined {
+  if (request.input === undefined) return 'Field [input] cannot be null';
+  if (request.input.length === 0) return 'Field [input] cannot be an empty array';
+  if (taskType === 'rerank') {
+    if (request.query === undefined) return 'Field [query] cannot be null for task type [rerank]';
+    if (request.query.length === 0 && profile.rerankRequestFields) return 'Field [query] cannot be empty for task type [rerank]';
+  } else if (taskType !== 'any') {
+    if (request.returnDocuments !== undefined) return `Field [return_documents] cannot be specified for task type [${taskType}]`;
+    if (request.topN !== undefined) return `Field [top_n] cannot be specified for task type [${taskType}]`;
+  }
+  const inputType = request.inputType?.trim().toLowerCase();
+  if (
+    !profile.legacyElserService &&
+    taskType !== 'text_embedding' &&
+    taskType !== 'any' &&
+    inputType !== undefined &&
+    !UNRESTRICTED_INPUT_TYPES.includes(inputType)
+  ) {
+    return `Field [input_type] cannot be specified for task type [${taskType}]`;
+  }
+  return undefined;
+}
 
 /** `InferenceAction.Request.parseRequest`: an ObjectParser over the body. */
-function parseInferenceRequest(body: string): InferenceRequest {
+function parseInferenceRequest(body: string, profile: BehaviourProfile): InferenceRequest {
   let parsed: ParsedJson;
   try {
     parsed = readJson(body);
@@ -384,10 +414,11 @@ function parseInferenceRequest(body: string): InferenceRequest {
       `[${parsed.rootLocation.line}:${parsed.rootLocation.column}] [${INFERENCE_PARSER_NAME}] Expected START_OBJECT but was: ${tokenName(parsed.value)}`,
     );
   }
+  const fields = profile.rerankRequestFields ? [...INFERENCE_FIELDS, ...RERANK_FIELDS] : INFERENCE_FIELDS;
   const request: InferenceRequest = {};
   for (const [field, value] of parsed.value) {
-    if (!INFERENCE_FIELDS.includes(field)) {
-      const suggestion = suggestFields(field, INFERENCE_FIELDS);
+    if (!fields.includes(field)) {
+      const suggestion = suggestFields(field, fields);
       throw new ElasticsearchException(
         400,
         'x_content_parse_exception',
@@ -410,6 +441,17 @@ function parseInferenceRequest(body: string): InferenceRequest {
       request.inputType = value;
     } else if (field === 'task_settings' && value !== null && !isJavaMap(value)) {
       throw failed();
+    } else if (field === 'query' && value !== null) {
+      if (isJavaMap(value) || Array.isArray(value)) throw failed();
+      request.query = javaToString(value);
+    } else if (field === 'return_documents' && value !== null) {
+      // ObjectParser's boolean fields take true/false as JSON booleans or strings.
+      if (value !== true && value !== false && value !== 'true' && value !== 'false') throw failed();
+      request.returnDocuments = value === true || value === 'true';
+    } else if (field === 'top_n' && value !== null) {
+      const number = typeof value === 'string' && /^[+-]?\d+$/.test(value.trim()) ? Number(value) : value;
+      if (typeof number !== 'number' || !Number.isInteger(number)) throw failed();
+      request.topN = number;
     }
   }
   return request;

@@ -52,6 +52,16 @@ export interface BehaviourProfile {
   scaleToZeroAfter?: TimeValue;
   /** GET shows the running deployment's allocations as `num_allocations` (8.16+; UNCONFIRMED exact version). */
   liveNumAllocations: boolean;
+  /**
+   * The inference request parses `top_n` and `return_documents` and rejects them outside rerank, and
+   * rejects an empty rerank `query` (8.18+ in the source; UNCONFIRMED exact version, taken as 9.1 only).
+   */
+  rerankRequestFields: boolean;
+  /**
+   * A request whose path has no task type goes through `InferenceActionProxy` (8.18+), which looks the
+   * endpoint up before it parses and validates the body; with a task type the body comes first.
+   */
+  looksUpBeforeParsing: boolean;
 }
 
 const PROFILE_8_15: BehaviourProfile = {
@@ -80,6 +90,8 @@ const PROFILE_8_15: BehaviourProfile = {
   queryParameters: { put: [], get: [], delete: ['dry_run', 'force'], inference: ['timeout'], update: [] },
   defaultEndpointIds: [],
   liveNumAllocations: false,
+  rerankRequestFields: false,
+  looksUpBeforeParsing: false,
   deploymentTimeoutMessage: (timeout) =>
     `Timed out after [${timeout}] waiting for model deployment to start. Use the trained model stats API to track the state of the deployment.`,
 };
@@ -108,6 +120,8 @@ const PROFILE_9_1: BehaviourProfile = {
   queryParameters: { put: ['timeout'], get: [], delete: ['dry_run', 'force'], inference: ['timeout'], update: [] },
   defaultEndpointIds: ['.elser-2-elasticsearch'],
   liveNumAllocations: true,
+  rerankRequestFields: true,
+  looksUpBeforeParsing: true,
   // Configurable from 9.1 on (scale_to_zero_time) with a 24 h default.
   scaleToZeroAfter: TimeValue.parse('24h', 'scale_to_zero_time'),
   deploymentTimeoutMessage: (timeout, deploymentId) =>
