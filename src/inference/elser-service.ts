@@ -20,6 +20,9 @@ export const ELSER_V2_MODEL = '.elser_model_2';
 export const ELSER_V2_MODEL_LINUX_X86 = '.elser_model_2_linux-x86_64';
 export const ELSER_MODEL_IDS = [ELSER_V1_MODEL, ELSER_V2_MODEL, ELSER_V2_MODEL_LINUX_X86] as const;
 
+/** `ElasticsearchInternalService.supportedTaskTypes()`; others are stored, then fail to start. */
+export const ELASTICSEARCH_SERVICE_TASK_TYPES: readonly TaskType[] = ['rerank', 'sparse_embedding', 'text_embedding'];
+
 /** The ELSER variant Elasticsearch picks for its ML nodes' platform. */
 export function platformElserModelId(platform = process.platform, arch = process.arch): string {
   return platform === 'linux' && arch === 'x64' ? ELSER_V2_MODEL_LINUX_X86 : ELSER_V2_MODEL;

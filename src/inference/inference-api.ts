@@ -14,14 +14,14 @@ import type { DeleteInferenceResponse, ElserServiceSettingsInfo, GetInferenceRes
 import { removeAdaptiveAllocations } from './adaptive-allocations';
 import { DEFAULT_CHUNKING_SETTINGS } from './chunking-settings';
 import { TrainedModelDeployments } from './deployments';
-import { parseEndpointConfig } from './elser-service';
+import { ELASTICSEARCH_SERVICE_TASK_TYPES, parseEndpointConfig } from './elser-service';
 import type { InferenceEndpoint } from './endpoint';
 import { EndpointRegistry } from './endpoint-registry';
 import { isAllOrWildcard, validateInferenceIdForCreate } from './inference-id';
 import type { BehaviourProfile } from './profiles';
 import { castString } from './settings-map';
 import { sparseEmbeddingResponseJson } from './sparse-embedding';
-import { isAnyOrSame, parseTaskType, TaskType } from './task-type';
+import { isAnyOrSame, parseTaskType, TaskType, unsupportedTaskTypeMessage } from './task-type';
 
 /** What a REST action answers: a JSON-able body, or JSON text already written. */
 export interface ActionResult {
@@ -152,6 +152,10 @@ export class InferenceApi {
   }
 
   private async startDeployment(endpoint: InferenceEndpoint, timeout: TimeValue): Promise<void> {
+    if (!ELASTICSEARCH_SERVICE_TASK_TYPES.includes(endpoint.task_type)) {
+      // `BaseElasticsearchInternalService.start`: the endpoint is already stored when this fails.
+      throw new ElasticsearchException(500, 'illegal_state_exception', unsupportedTaskTypeMessage(endpoint.task_type, 'elasticsearch'));
+    }
     const settings = endpoint.service_settings;
     await this.options.deployments.start({
       deploymentId: endpoint.inference_id,
@@ -169,7 +173,7 @@ export class InferenceApi {
    * restores its assignments; resolves with the ids whose deployment could not start.
    */
   async restoreDeployments(): Promise<{ inferenceId: string; error: unknown }[]> {
-    const endpoints = this.options.registry.list();
+    const endpoints = this.options.registry.list().filter((endpoint) => ELASTICSEARCH_SERVICE_TASK_TYPES.includes(endpoint.task_type));
     const outcomes = await Promise.allSettled(
       endpoints.map((endpoint) => this.startDeployment(endpoint, TimeValue.parse('-1', 'timeout'))),
     );
@@ -233,6 +237,9 @@ export class InferenceApi {
       throw badRequest(`Incompatible task_type, the requested type [${taskType}] does not match the model type [${endpoint.task_type}]`);
     }
 
+    if (!ELASTICSEARCH_SERVICE_TASK_TYPES.includes(endpoint.task_type)) {
+      throw badRequest(unsupportedTaskTypeMessage(endpoint.task_type, 'elasticsearch'));
+    }
     const effectiveTimeout = timeout ?? this.options.deploymentTimeout;
     if (!this.options.deployments.has(inferenceId)) await this.startDeployment(endpoint, effectiveTimeout);
     const results = await this.options.deployments.infer(inferenceId, request.input as string[], effectiveTimeout);
