@@ -445,3 +445,57 @@ describe('deployment failures after the endpoint is stored', () => {
     }
   });
 });
+
+describe("profile 9.1: an endpoint attached to another endpoint's deployment", () => {
+  const OWNER = { service: 'elasticsearch', service_settings: { model_id: '.elser_model_2', num_allocations: 1, num_threads: 1 } };
+  const ATTACHED = { service: 'elasticsearch', service_settings: { deployment_id: 'owner' } };
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'elser-mock-data-'));
+  });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('runs on the owner deployment, shows its live allocations, and survives a restart without a deployment of its own', async () => {
+    const first = await startTestServer('9.1', { inMemory: false, dataDir });
+    await request(first.url).put('/_inference/sparse_embedding/owner').send(OWNER).expect(200);
+    await request(first.url).put('/_inference/sparse_embedding/attached').send(ATTACHED).expect(200);
+    const direct = await request(first.url).post('/_inference/owner').send({ input: SKY }).expect(200);
+    const attached = await request(first.url).post('/_inference/attached').send({ input: SKY }).expect(200);
+    expect(attached.body).toEqual(direct.body);
+
+    await request(first.url)
+      .put('/_inference/sparse_embedding/owner/_update')
+      .send({ service_settings: { num_allocations: 2 } })
+      .expect(200);
+    const got = await request(first.url).get('/_inference/attached').expect(200);
+    expect(got.body.endpoints[0].service_settings).toEqual({
+      num_allocations: 2,
+      num_threads: 1,
+      model_id: '.elser_model_2',
+      deployment_id: 'owner',
+    });
+    await first.close();
+
+    const second = await startTestServer('9.1', { inMemory: false, dataDir });
+    const stats = await request(second.url).get('/_ml/trained_models/_stats').expect(200);
+    const deploymentIds = stats.body.trained_model_stats
+      .map((entry: { deployment_stats?: { deployment_id: string } }) => entry.deployment_stats?.deployment_id)
+      .filter(Boolean);
+    expect(deploymentIds).toEqual(['owner']);
+    await request(second.url).post('/_inference/attached').send({ input: SKY }).expect(200);
+    await second.close();
+  });
+
+  it('answers 404 for its missing deployment once the owner is deleted, and deletes without stopping anything', async () => {
+    const server = await startTestServer('9.1');
+    await request(server.url).put('/_inference/sparse_embedding/owner').send(OWNER).expect(200);
+    await request(server.url).put('/_inference/sparse_embedding/attached').send(ATTACHED).expect(200);
+    await request(server.url).delete('/_inference/owner').expect(200);
+    const response = await request(server.url).post('/_inference/attached').send({ input: SKY });
+    expect(response.body).toEqual(
+      errorEnvelope({ status: 404, type: 'resource_not_found_exception', reason: 'Could not find trained model [owner]' }),
+    );
+    await request(server.url).delete('/_inference/attached').expect(200);
+    await server.close();
+  });
+});

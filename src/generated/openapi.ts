@@ -666,7 +666,13 @@ export interface components {
                 model_id?: unknown;
                 /** @description Object: `enabled` (boolean), `min_number_of_allocations` (integer ≥ 0 in profile `9.1`, ≥ 1 in profile `8.15`), `max_number_of_allocations` (integer ≥ 1, ≥ the minimum). */
                 adaptive_allocations?: unknown;
-                /** @description Profile `9.1`. Use an existing model deployment; `num_allocations` and `num_threads` are then read from it. */
+                /**
+                 * @description Profile `9.1`. Use an existing model deployment (named after the endpoint that started it);
+                 *     `model_id` (if given, it must be the deployment's), `num_allocations`, `num_threads` and
+                 *     `adaptive_allocations` are then read from it and any other setting is ignored. Nothing is
+                 *     started; deleting the endpoint leaves the deployment running, and its settings are updated
+                 *     through the endpoint that started it. Profile `8.15` answers the unknown-settings error.
+                 */
                 deployment_id?: unknown;
             } & {
                 [key: string]: unknown;

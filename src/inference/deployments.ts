@@ -86,6 +86,13 @@ interface Deployment {
   scalingFromZero?: Promise<void>;
 }
 
+export interface DeploymentDescription {
+  modelId: string;
+  numberOfAllocations?: number;
+  threadsPerAllocation: number;
+  adaptiveAllocations?: AdaptiveAllocations;
+}
+
 /** A deployment as the trained-model stats API reports it. */
 export interface DeploymentSnapshot {
   request: StartDeploymentRequest;
@@ -216,6 +223,19 @@ export class TrainedModelDeployments {
       deployment.scalingFromZero = undefined;
     });
     await this.withTimeout(deployment.scalingFromZero, timeout, deployment.request.deploymentId);
+  }
+
+  /** What `GET _ml/trained_models/_stats` tells of one deployment, for an endpoint that attaches to it. */
+  describe(deploymentId: string): DeploymentDescription | undefined {
+    const deployment = this.deployments.get(deploymentId);
+    if (!deployment) return undefined;
+    const { request, encoder } = deployment;
+    return {
+      modelId: request.modelId,
+      numberOfAllocations: encoder?.targetAllocationCount() ?? request.numberOfAllocations,
+      threadsPerAllocation: encoder?.threadsPerAllocation() ?? request.threadsPerAllocation,
+      adaptiveAllocations: request.adaptiveAllocations,
+    };
   }
 
   /** The number of allocations a started deployment targets now (changed by updates and adaptive allocations). */

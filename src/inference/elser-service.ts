@@ -1,8 +1,9 @@
-import { badRequest, illegalArgument, ValidationErrors, validationException } from '../errors/elasticsearch-exception';
+import { badRequest, illegalArgument, statusException, ValidationErrors, validationException } from '../errors/elasticsearch-exception';
 import { isJavaMap, JavaMap } from '../java/values';
 import { removeAdaptiveAllocations } from './adaptive-allocations';
 import { parseChunkingSettings } from './chunking-settings';
-import type { InferenceEndpoint, ServiceSettings } from './endpoint';
+import type { DeploymentDescription } from './deployments';
+import type { ChunkingSettings, InferenceEndpoint, ServiceSettings } from './endpoint';
 import type { BehaviourProfile } from './profiles';
 import {
   castString,
@@ -42,6 +43,8 @@ export interface ParseContext {
   defaultModelId: string;
   /** Collects deprecation warnings as they are raised, so that an error after them still carries them. */
   warnings: string[];
+  /** The deployment stats of `deployment_id`, for an endpoint that attaches to an existing deployment. */
+  describeDeployment(deploymentId: string): DeploymentDescription | undefined;
 }
 
 const SCOPE = 'service_settings';
@@ -66,7 +69,6 @@ function parseServiceSettings(
   if (numAllocations === undefined && adaptive === undefined) {
     errors.add(`[${SCOPE}] does not contain one of the required settings [num_allocations, adaptive_allocations]`);
   }
-  extractOptionalString(map, 'deployment_id', SCOPE, errors);
   if (modelId !== undefined && profile.legacyElserService && !(ELSER_MODEL_IDS as readonly string[]).includes(modelId)) {
     // UNCONFIRMED: Java prints an unordered Set here; the declaration order is used.
     throw validationException([`Unknown ELSER model ID [${modelId}]. Valid models are [${ELSER_MODEL_IDS.join(', ')}]`]);
@@ -89,6 +91,10 @@ function endpointOf(
   const serviceSettings: ServiceSettings = { num_threads, model_id: modelId, model_id_given: settings.model_id !== undefined };
   if (num_allocations !== undefined) serviceSettings.num_allocations = num_allocations;
   if (adaptive_allocations !== undefined) serviceSettings.adaptive_allocations = adaptive_allocations;
+  return endpointWith(context, serviceSettings, chunking);
+}
+
+function endpointWith(context: ParseContext, serviceSettings: ServiceSettings, chunking?: ChunkingSettings): InferenceEndpoint {
   const endpoint: InferenceEndpoint = {
     inference_id: context.inferenceId,
     task_type: context.taskType,
@@ -125,6 +131,10 @@ function parseElasticsearchService(context: ParseContext, config: JavaMap): Pars
   throwIfNotEmpty(config, 'elasticsearch');
 
   const modelId = castString(serviceSettingsMap.get('model_id'));
+  const deploymentId = castString(serviceSettingsMap.get('deployment_id'));
+  if (deploymentId !== undefined && context.profile.attachesToDeployments) {
+    return { endpoint: attachedEndpoint(context, deploymentId, modelId, chunking), warnings: context.warnings };
+  }
   const warnings = context.warnings;
   const isElserService = context.requestedService === 'elser';
   if (modelId === undefined) {
@@ -154,6 +164,40 @@ function parseElasticsearchService(context: ParseContext, config: JavaMap): Pars
   throwIfNotEmpty(config, 'elasticsearch');
   throwIfNotEmpty(serviceSettingsMap, 'elasticsearch');
   return { endpoint: endpointOf(context, settings, settings.model_id ?? defaultModelId, chunking), warnings };
+}
+
+/**
+ * `ElasticsearchInternalService.validateAgainstDeployment`: an endpoint on an existing deployment takes
+ * its model, threads and allocations from the deployment, whatever else `service_settings` says.
+ */
+function attachedEndpoint(
+  context: ParseContext,
+  deploymentId: string,
+  modelId: string | undefined,
+  chunking?: ChunkingSettings,
+): InferenceEndpoint {
+  const deployment = context.describeDeployment(deploymentId);
+  if (!deployment) throw statusException(404, `Cannot find deployment [${deploymentId}]`);
+  if (modelId !== undefined && modelId !== deployment.modelId) {
+    throw badRequest(
+      `Deployment [${deploymentId}] uses model [${deployment.modelId}] which does not match the model [${modelId}] in the request.`,
+    );
+  }
+  // Every deployment here runs ELSER, whose inference config is text_expansion.
+  if (context.taskType !== 'sparse_embedding') {
+    throw badRequest(
+      `Deployed model [${deployment.modelId}] with type [text_expansion] does not match the requested task type [${context.taskType}]`,
+    );
+  }
+  const serviceSettings: ServiceSettings = {
+    num_threads: deployment.threadsPerAllocation,
+    model_id: deployment.modelId,
+    model_id_given: true,
+    deployment_id: deploymentId,
+  };
+  if (deployment.numberOfAllocations !== undefined) serviceSettings.num_allocations = deployment.numberOfAllocations;
+  if (deployment.adaptiveAllocations !== undefined) serviceSettings.adaptive_allocations = { ...deployment.adaptiveAllocations };
+  return endpointWith(context, serviceSettings, chunking);
 }
 
 /** Parses a create request body (with `service` and `task_type` already removed) into an endpoint. */

@@ -14,6 +14,8 @@ export interface ServiceSettings {
   /** Whether the request named `model_id` itself (8.15 echoes it only then). */
   model_id_given: boolean;
   adaptive_allocations?: AdaptiveAllocations;
+  /** Set when the endpoint uses another endpoint's deployment instead of starting its own. */
+  deployment_id?: string;
 }
 
 export type ChunkingSettings =
@@ -28,3 +30,6 @@ export interface InferenceEndpoint {
   service_settings: ServiceSettings;
   chunking_settings?: ChunkingSettings;
 }
+
+/** The deployment an endpoint runs on: its own (named after it) or the one it attached to. */
+export const deploymentIdOf = (endpoint: InferenceEndpoint): string => endpoint.service_settings.deployment_id ?? endpoint.inference_id;

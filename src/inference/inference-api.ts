@@ -15,7 +15,7 @@ import { removeAdaptiveAllocations } from './adaptive-allocations';
 import { DEFAULT_CHUNKING_SETTINGS } from './chunking-settings';
 import { TrainedModelDeployments } from './deployments';
 import { ELASTICSEARCH_SERVICE_TASK_TYPES, parseEndpointConfig } from './elser-service';
-import type { InferenceEndpoint } from './endpoint';
+import { deploymentIdOf, InferenceEndpoint } from './endpoint';
 import { EndpointRegistry } from './endpoint-registry';
 import { isAllOrWildcard, validateInferenceIdForCreate } from './inference-id';
 import type { BehaviourProfile } from './profiles';
@@ -117,6 +117,7 @@ export class InferenceApi {
           profile: this.profile,
           defaultModelId: this.options.defaultModelId,
           warnings: collected,
+          describeDeployment: (deploymentId) => this.options.deployments.describe(deploymentId),
         },
         config,
       );
@@ -124,7 +125,10 @@ export class InferenceApi {
         throw badRequest(`[${inferenceId}] is a reserved inference ID. Cannot create a new inference endpoint with a reserved ID.`);
       }
       await this.options.registry.create(endpoint);
-      await this.startDeployment(endpoint, timeout ?? this.options.deploymentTimeout);
+      // An endpoint on an existing deployment has nothing to start.
+      if (endpoint.service_settings.deployment_id === undefined) {
+        await this.startDeployment(endpoint, timeout ?? this.options.deploymentTimeout);
+      }
       return { status: 200, body: this.endpointInfo(endpoint), warnings: warnings() };
     } catch (error) {
       // Elasticsearch sends the request's deprecation warnings with its error responses too.
@@ -173,7 +177,12 @@ export class InferenceApi {
    * restores its assignments; resolves with the ids whose deployment could not start.
    */
   async restoreDeployments(): Promise<{ inferenceId: string; error: unknown }[]> {
-    const endpoints = this.options.registry.list().filter((endpoint) => ELASTICSEARCH_SERVICE_TASK_TYPES.includes(endpoint.task_type));
+    const endpoints = this.options.registry
+      .list()
+      .filter(
+        (endpoint) =>
+          endpoint.service_settings.deployment_id === undefined && ELASTICSEARCH_SERVICE_TASK_TYPES.includes(endpoint.task_type),
+      );
     const outcomes = await Promise.allSettled(
       endpoints.map((endpoint) => this.startDeployment(endpoint, TimeValue.parse('-1', 'timeout'))),
     );
@@ -220,7 +229,8 @@ export class InferenceApi {
       return answer(true);
     }
     await this.options.registry.delete(inferenceId);
-    await this.options.deployments.stop(inferenceId);
+    // Deleting an endpoint stops the deployment it started, even when other endpoints use it, but not one it attached to.
+    if (endpoint.service_settings.deployment_id === undefined) await this.options.deployments.stop(inferenceId);
     return answer(true);
   }
 
@@ -241,8 +251,13 @@ export class InferenceApi {
       throw badRequest(unsupportedTaskTypeMessage(endpoint.task_type, 'elasticsearch'));
     }
     const effectiveTimeout = timeout ?? this.options.deploymentTimeout;
-    if (!this.options.deployments.has(inferenceId)) await this.startDeployment(endpoint, effectiveTimeout);
-    const results = await this.options.deployments.infer(inferenceId, request.input as string[], effectiveTimeout);
+    const deploymentId = deploymentIdOf(endpoint);
+    if (!this.options.deployments.has(deploymentId)) {
+      // UNCONFIRMED: without its deployment the id is looked up as a trained model, which does not exist.
+      if (deploymentId !== inferenceId) throw resourceNotFound(`Could not find trained model [${deploymentId}]`);
+      await this.startDeployment(endpoint, effectiveTimeout);
+    }
+    const results = await this.options.deployments.infer(deploymentId, request.input as string[], effectiveTimeout);
     return { status: 200, rawJson: sparseEmbeddingResponseJson(results) };
   }
 
@@ -264,6 +279,13 @@ export class InferenceApi {
     const settings = config.get('service_settings');
     const updated: InferenceEndpoint = { ...endpoint, service_settings: { ...endpoint.service_settings } };
     if (isJavaMap(settings)) {
+      const attachedTo = endpoint.service_settings.deployment_id;
+      // UNCONFIRMED: checked only when the update changes service settings, which is when it touches the deployment.
+      if (attachedTo !== undefined) {
+        throw badRequest(
+          `Cannot update inference endpoint [${inferenceId}] for model deployment [${attachedTo}] as it was created by another inference endpoint. The model can only be updated using inference endpoint id [${attachedTo}].`,
+        );
+      }
       if (settings.has('num_threads')) throw badRequest('[num_threads] cannot be updated');
       const numAllocations = settings.get('num_allocations');
       const errors = new ValidationErrors();
@@ -335,7 +357,7 @@ export class InferenceApi {
     // Only GET fills in the running deployment's allocations (`updateModelsWithDynamicFields`).
     const live =
       withLiveAllocations && this.profile.liveNumAllocations
-        ? this.options.deployments.targetAllocations(endpoint.inference_id)
+        ? this.options.deployments.targetAllocations(deploymentIdOf(endpoint))
         : undefined;
     const numAllocations = live ?? settings.num_allocations;
     const serviceSettings: ElserServiceSettingsInfo = {
@@ -346,6 +368,7 @@ export class InferenceApi {
       serviceSettings.model_id = settings.model_id as ElserServiceSettingsInfo['model_id'];
     }
     if (settings.adaptive_allocations) serviceSettings.adaptive_allocations = { ...settings.adaptive_allocations };
+    if (settings.deployment_id !== undefined) serviceSettings.deployment_id = settings.deployment_id;
     const info: InferenceEndpointInfo = {
       inference_id: endpoint.inference_id,
       task_type: endpoint.task_type as InferenceEndpointInfo['task_type'],

@@ -62,6 +62,8 @@ export interface BehaviourProfile {
    * endpoint up before it parses and validates the body; with a task type the body comes first.
    */
   looksUpBeforeParsing: boolean;
+  /** `service_settings.deployment_id` attaches a new endpoint to an existing deployment (8.16+). */
+  attachesToDeployments: boolean;
 }
 
 const PROFILE_8_15: BehaviourProfile = {
@@ -92,6 +94,7 @@ const PROFILE_8_15: BehaviourProfile = {
   liveNumAllocations: false,
   rerankRequestFields: false,
   looksUpBeforeParsing: false,
+  attachesToDeployments: false,
   deploymentTimeoutMessage: (timeout) =>
     `Timed out after [${timeout}] waiting for model deployment to start. Use the trained model stats API to track the state of the deployment.`,
 };
@@ -122,6 +125,7 @@ const PROFILE_9_1: BehaviourProfile = {
   liveNumAllocations: true,
   rerankRequestFields: true,
   looksUpBeforeParsing: true,
+  attachesToDeployments: true,
   // Configurable from 9.1 on (scale_to_zero_time) with a 24 h default.
   scaleToZeroAfter: TimeValue.parse('24h', 'scale_to_zero_time'),
   deploymentTimeoutMessage: (timeout, deploymentId) =>
