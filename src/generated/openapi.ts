@@ -648,24 +648,27 @@ export interface components {
         /**
          * @description The body of `PUT /_inference/...`. `service` and `service_settings` are required and
          *     `task_type` is required on `PUT /_inference/{inference_id}`; the server checks this and
-         *     every rule below and answers with Elasticsearch's errors.
+         *     every rule below and answers with Elasticsearch's errors (the schema leaves other keys
+         *     open, because the server answers them with the unknown-settings error).
          */
         PutInferenceRequest: {
-            /** @description Required. `elser` or `elasticsearch`. */
-            service?: string;
+            /**
+             * @description Required. `elser` or `elasticsearch`.
+             * @enum {string}
+             */
+            service: "elser" | "elasticsearch";
             /**
              * @description Required. Settings of the model deployment; any other key answers the
              *     unknown-settings error.
              */
-            service_settings?: {
+            service_settings: {
                 /** @description Integer ≥ 1. Required unless `adaptive_allocations` is given; must not be combined with enabled adaptive allocations. */
-                num_allocations?: unknown;
+                num_allocations?: number;
                 /** @description Required (profile `8.15`, with `adaptive_allocations`, defaults to 1). Integer, a power of 2, at most 32. */
-                num_threads?: unknown;
+                num_threads?: number;
                 /** @description Required for `elasticsearch` (unless `deployment_id` is given); optional for `elser`. One of `.elser_model_1`, `.elser_model_2`, `.elser_model_2_linux-x86_64`. */
-                model_id?: unknown;
-                /** @description Object: `enabled` (boolean), `min_number_of_allocations` (integer ≥ 0 in profile `9.1`, ≥ 1 in profile `8.15`), `max_number_of_allocations` (integer ≥ 1, ≥ the minimum). */
-                adaptive_allocations?: unknown;
+                model_id?: string;
+                adaptive_allocations?: components["schemas"]["AdaptiveAllocations"];
                 /**
                  * @description Profile `9.1`. Use an existing model deployment (named after the endpoint that started it);
                  *     `model_id` (if given, it must be the deployment's), `num_allocations`, `num_threads` and
@@ -673,7 +676,7 @@ export interface components {
                  *     started; deleting the endpoint leaves the deployment running, and its settings are updated
                  *     through the endpoint that started it. Profile `8.15` answers the unknown-settings error.
                  */
-                deployment_id?: unknown;
+                deployment_id?: string;
             } & {
                 [key: string]: unknown;
             };
@@ -685,8 +688,8 @@ export interface components {
             chunking_settings?: {
                 [key: string]: unknown;
             };
-            /** @description One of the `TaskType` values; must equal the path's task type when both are given. */
-            task_type?: string;
+            /** @description Must equal the path's task type when both are given; required when the path has none. */
+            task_type?: components["schemas"]["TaskType"];
         } & {
             [key: string]: unknown;
         };
@@ -699,9 +702,8 @@ export interface components {
             /** @description `num_allocations` (integer ≥ 1) and/or `adaptive_allocations`. `num_threads` cannot be updated. */
             service_settings?: {
                 /** @description The new number of allocations. */
-                num_allocations?: unknown;
-                /** @description New adaptive allocations settings. */
-                adaptive_allocations?: unknown;
+                num_allocations?: number;
+                adaptive_allocations?: components["schemas"]["AdaptiveAllocations"];
             } & {
                 [key: string]: unknown;
             };
