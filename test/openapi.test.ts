@@ -221,6 +221,7 @@ describe('openapi/elser-mock.yaml', () => {
         'GET /',
         'HEAD /',
         'GET /_cluster/health',
+        'GET /_cluster/health/{index}',
         'GET /_inference',
         'GET /_inference/{inference_id}',
         'PUT /_inference/{inference_id}',

@@ -73,6 +73,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_cluster/health/{index}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cluster health for an index expression
+         * @description As `GET /_cluster/health`: this server holds no index and answers any index expression as
+         *     one that resolves to no index.
+         */
+        get: operations["cluster.health.index"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_nodes": {
         parameters: {
             query?: never;
@@ -1102,6 +1123,42 @@ export interface components {
     };
     responses: {
         /**
+         * @description Only when the server runs with `--auth` or `--api-key`: the request has no credentials, or
+         *     wrong ones. `security_exception`, with the accepted schemes in `WWW-Authenticate` (and in
+         *     the error's `header`).
+         */
+        Unauthorized: {
+            headers: {
+                "X-elastic-product": components["headers"]["XElasticProduct"];
+                /** @description The accepted schemes, one header each (`Basic realm="security", charset="UTF-8"`, `Bearer realm="security"`, `ApiKey`). */
+                "WWW-Authenticate": string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description A request body longer than `http.max_content_length` (`--max-content-length`, 100 MB by default); `content_too_long_exception`. */
+        ContentTooLong: {
+            headers: {
+                "X-elastic-product": components["headers"]["XElasticProduct"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The deployment's inference queue (`--queue-capacity` inputs) is full; `es_rejected_execution_exception`. */
+        TooManyRequests: {
+            headers: {
+                "X-elastic-product": components["headers"]["XElasticProduct"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /**
          * @description A request body whose `Content-Type` is missing or not JSON. Elasticsearch answers with a plain
          *     `error` string, not an exception envelope.
          */
@@ -1357,7 +1414,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
+            413: components["responses"]["ContentTooLong"];
         };
     };
     ping: {
@@ -1377,6 +1437,9 @@ export interface operations {
                 };
                 content?: never;
             };
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["UnsupportedMediaType"];
+            413: components["responses"]["ContentTooLong"];
         };
     };
     "cluster.health": {
@@ -1427,7 +1490,9 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
             /**
              * @description A condition did not hold within `timeout`: the cluster's health as it was then, with
              *     `timed_out: true`. For example `wait_for_nodes=2&timeout=0` on this one-node cluster.
@@ -1441,6 +1506,74 @@ export interface operations {
                     "application/json": components["schemas"]["ClusterHealthResponse"];
                 };
             };
+            413: components["responses"]["ContentTooLong"];
+        };
+    };
+    "cluster.health.index": {
+        parameters: {
+            query?: {
+                /** @description How long to wait for the `wait_for_*` conditions; `0` answers at once, `-1` waits without limit. */
+                timeout?: components["parameters"]["ClusterHealthTimeout"];
+                /** @description Checked as a time value; no effect on this one-node cluster. */
+                master_timeout?: components["parameters"]["MasterTimeout"];
+                /** @description Checked as a boolean; no effect on this one-node cluster. */
+                local?: components["parameters"]["Local"];
+                /** @description `indices` and `shards` add the `indices` object (empty: there is no index). Case-insensitive. */
+                level?: components["parameters"]["ClusterHealthLevel"];
+                /** @description Waits until the status is this one or a better one (`green` is better than `yellow`, which is better than `red`). Case-insensitive. */
+                wait_for_status?: components["parameters"]["WaitForStatus"];
+                /** @description Waits until the number of nodes (always 1) satisfies `N`, `>=N`, `<=N`, `>N`, `<N`, `ge(N)`, `le(N)`, `gt(N)` or `lt(N)`. */
+                wait_for_nodes?: components["parameters"]["WaitForNodes"];
+                /** @description Waits until the pending cluster tasks of this priority are processed; there never are any. Case-insensitive. */
+                wait_for_events?: components["parameters"]["WaitForEvents"];
+                /** @description Waits until no shard relocates; always true here. */
+                wait_for_no_relocating_shards?: components["parameters"]["WaitForNoRelocatingShards"];
+                /** @description Waits until no shard initializes; always true here. */
+                wait_for_no_initializing_shards?: components["parameters"]["WaitForNoInitializingShards"];
+            };
+            header?: never;
+            path: {
+                /** @description Comma-separated index names or patterns. */
+                index: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cluster's health; every condition asked for holds. */
+            200: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterHealthResponse"];
+                };
+            };
+            /** @description An invalid or unrecognized query parameter. */
+            400: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
+            /** @description A condition did not hold within `timeout`; the body has `timed_out: true`. */
+            408: {
+                headers: {
+                    "X-elastic-product": components["headers"]["XElasticProduct"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterHealthResponse"];
+                };
+            };
+            413: components["responses"]["ContentTooLong"];
         };
     };
     "nodes.info": {
@@ -1477,7 +1610,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
+            413: components["responses"]["ContentTooLong"];
         };
     };
     "nodes.info.nodeIdOrMetric": {
@@ -1520,7 +1656,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
+            413: components["responses"]["ContentTooLong"];
         };
     };
     "nodes.info.nodeIdMetric": {
@@ -1562,7 +1701,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
+            413: components["responses"]["ContentTooLong"];
         };
     };
     "inference.get.all": {
@@ -1594,7 +1736,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
+            413: components["responses"]["ContentTooLong"];
         };
     };
     "inference.get": {
@@ -1634,6 +1779,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description No endpoint has this id. */
             404: {
                 headers: {
@@ -1645,6 +1791,8 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
+            413: components["responses"]["ContentTooLong"];
         };
     };
     "inference.put": {
@@ -1701,10 +1849,12 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["ModelNotFound"];
             405: components["responses"]["MethodNotAllowed"];
             406: components["responses"]["UnsupportedMediaType"];
             408: components["responses"]["DeploymentTimeout"];
+            413: components["responses"]["ContentTooLong"];
             500: components["responses"]["InternalServerError"];
         };
     };
@@ -1755,6 +1905,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description No endpoint has this id. */
             404: {
                 headers: {
@@ -1768,6 +1919,8 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             406: components["responses"]["UnsupportedMediaType"];
             408: components["responses"]["InferenceTimeout"];
+            413: components["responses"]["ContentTooLong"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     "inference.delete": {
@@ -1819,6 +1972,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description No endpoint has this id. */
             404: {
                 headers: {
@@ -1830,7 +1984,9 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
             409: components["responses"]["EndpointInUse"];
+            413: components["responses"]["ContentTooLong"];
         };
     };
     "inference.get.taskType": {
@@ -1875,6 +2031,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description No endpoint has this id. */
             404: {
                 headers: {
@@ -1886,6 +2043,8 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
+            413: components["responses"]["ContentTooLong"];
         };
     };
     "inference.put.taskType": {
@@ -1957,10 +2116,12 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["ModelNotFound"];
             405: components["responses"]["MethodNotAllowed"];
             406: components["responses"]["UnsupportedMediaType"];
             408: components["responses"]["DeploymentTimeout"];
+            413: components["responses"]["ContentTooLong"];
             500: components["responses"]["InternalServerError"];
         };
     };
@@ -2016,6 +2177,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description No endpoint has this id. */
             404: {
                 headers: {
@@ -2029,6 +2191,8 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             406: components["responses"]["UnsupportedMediaType"];
             408: components["responses"]["InferenceTimeout"];
+            413: components["responses"]["ContentTooLong"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     "inference.delete.taskType": {
@@ -2085,6 +2249,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description No endpoint has this id. */
             404: {
                 headers: {
@@ -2096,7 +2261,9 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
             409: components["responses"]["EndpointInUse"];
+            413: components["responses"]["ContentTooLong"];
         };
     };
     "inference.update": {
@@ -2140,6 +2307,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description No endpoint has this id. */
             404: {
                 headers: {
@@ -2152,6 +2320,7 @@ export interface operations {
             };
             405: components["responses"]["MethodNotAllowed"];
             406: components["responses"]["UnsupportedMediaType"];
+            413: components["responses"]["ContentTooLong"];
         };
     };
     "inference.update.taskType": {
@@ -2200,6 +2369,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description No endpoint has this id. */
             404: {
                 headers: {
@@ -2212,6 +2382,7 @@ export interface operations {
             };
             405: components["responses"]["MethodNotAllowed"];
             406: components["responses"]["UnsupportedMediaType"];
+            413: components["responses"]["ContentTooLong"];
         };
     };
     "ml.get_trained_models.all": {
@@ -2265,6 +2436,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description No model exists and `allow_no_match` is `false`. */
             404: {
                 headers: {
@@ -2276,6 +2448,8 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
+            413: components["responses"]["ContentTooLong"];
         };
     };
     "ml.get_trained_models": {
@@ -2336,6 +2510,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description An id without wildcard matches no model, or a pattern matches none and `allow_no_match` is `false`. */
             404: {
                 headers: {
@@ -2347,6 +2522,8 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
+            413: components["responses"]["ContentTooLong"];
         };
     };
     "ml.get_trained_models_stats.all": {
@@ -2389,6 +2566,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description No model exists and `allow_no_match` is `false`. */
             404: {
                 headers: {
@@ -2400,6 +2578,8 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
+            413: components["responses"]["ContentTooLong"];
         };
     };
     "ml.get_trained_models_stats": {
@@ -2449,6 +2629,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description An id without wildcard matches no model or deployment, or a pattern matches none and `allow_no_match` is `false`. */
             404: {
                 headers: {
@@ -2460,6 +2641,8 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            406: components["responses"]["UnsupportedMediaType"];
+            413: components["responses"]["ContentTooLong"];
         };
     };
     "console.proxy": {
