@@ -161,7 +161,7 @@ export async function start(startOptions: StartOptions = {}): Promise<RunningSer
   const mock = new MockRouter(() => options.security);
   mock.mount(controller);
   registerMockHealth(mock, health);
-  registerMockDocuments(mock, { serverUrl: () => url });
+  registerMockDocuments(mock, { serverUrl: () => url, esVersion: options.esVersion });
   registerControlPlane(mock, { controlPlane, inference: { registry, api, deployments } });
 
   let url = '';

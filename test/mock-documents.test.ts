@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { parse } from 'yaml';
 import { OPENAPI_FILE } from '../src/contracts/package-paths';
+import { documentForProfile } from '../src/mock/profile-document';
 import type { RunningServer } from '../src/server';
 import { startTestServer } from './support/server';
+
+const PROFILE = '9.1';
 
 /** The mock's own documents and health under /__mock, on a started server. */
 
@@ -11,7 +14,7 @@ describe('/__mock documents and health', () => {
   let server: RunningServer;
 
   beforeAll(async () => {
-    server = await startTestServer('9.1');
+    server = await startTestServer(PROFILE);
   });
 
   afterAll(async () => {
@@ -42,11 +45,12 @@ describe('/__mock documents and health', () => {
     expect(response.text).toBe(readFileSync(OPENAPI_FILE, 'utf8'));
   });
 
-  it('serves the OpenAPI document as JSON, its servers naming the address the request used', async () => {
+  it("serves the OpenAPI document as JSON, for the server's profile, its servers naming the address the request used", async () => {
     const response = await request(server.url).get('/__mock/openapi.json').set('host', 'elser.example:9200');
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
-    const expected = parse(readFileSync(OPENAPI_FILE, 'utf8')) as Record<string, unknown>;
+    const written = parse(readFileSync(OPENAPI_FILE, 'utf8')) as Record<string, unknown>;
+    const expected = documentForProfile(written as Parameters<typeof documentForProfile>[0], PROFILE);
     expect(response.body).toEqual({ ...expected, servers: [{ url: 'http://elser.example:9200' }] });
     expect(Object.keys(response.body).slice(0, 3)).toEqual(['openapi', 'info', 'servers']);
     expect(response.body.paths['/_cluster/health'].get.operationId).toBe('cluster.health');
@@ -88,5 +92,20 @@ describe('/__mock documents and health', () => {
   it.each(['../package.json', '..%2Fpackage.json', 'index.js', 'swagger-ui-dist/package.json', 'nope.css'])('refuses %s', async (file) => {
     const response = await request(server.url).get(`/__mock/docs/${file}`);
     expect(response.status).toBe(404);
+  });
+});
+
+describe('/__mock/openapi.json on a profile 8.15 server', () => {
+  it('has no 9.1-only operation, parameter or example', async () => {
+    const server = await startTestServer('8.15');
+    try {
+      const document = (await request(server.url).get('/__mock/openapi.json')).body;
+      expect(Object.keys(document.paths)).not.toContain('/_inference/{inference_id}/_update');
+      expect(JSON.stringify(document)).not.toMatch(/"x-profile":"9\.1"|PutTimeout/);
+      const yaml = await request(server.url).get('/__mock/openapi.yaml');
+      expect(yaml.text).toContain('/_inference/{inference_id}/_update:');
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -592,7 +592,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description An inference task type. ELSER endpoints are always `sparse_embedding`.
+         * @description An inference task type. ELSER endpoints are always `sparse_embedding`. `chat_completion` exists in profile `9.1` only.
          * @enum {string}
          */
         TaskType: "sparse_embedding" | "text_embedding" | "rerank" | "completion" | "chat_completion";

@@ -2,11 +2,15 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { OPENAPI_FILE } from '../contracts/package-paths';
 import type { ForeignReply } from '../http/rest-controller';
+import type { EsVersion } from '../inference/profiles';
 import { MOCK_PREFIX, mockError, mockJson, MockRequest, MockRouter } from './mock-router';
+import { documentForProfile } from './profile-document';
 
 export interface MockDocumentsOptions {
   /** This server's URL, for the OpenAPI document's `servers` when a request has no `Host` header. */
   serverUrl: () => string;
+  /** The profile whose operations, parameters and examples `openapi.json` keeps. */
+  esVersion: EsVersion;
   openapiFile?: string;
 }
 
@@ -73,12 +77,12 @@ const INITIALIZER = `window.onload = function () {
 
 interface OpenApiSource {
   text: string;
-  document: Record<string, unknown>;
+  document: ReturnType<typeof documentForProfile>;
 }
 
 /**
- * `GET /__mock/openapi.yaml` (the document as written), `GET /__mock/openapi.json` (the same,
- * its `servers` naming the address the request was sent to) and `GET /__mock/docs`, Swagger UI
+ * `GET /__mock/openapi.yaml` (the document as written, for both profiles), `GET /__mock/openapi.json`
+ * (this server's profile only, its `servers` naming the address the request was sent to) and `GET /__mock/docs`, Swagger UI
  * over that document, served from swagger-ui-dist with no network access.
  */
 export function registerMockDocuments(mock: MockRouter, options: MockDocumentsOptions): void {
@@ -88,7 +92,7 @@ export function registerMockDocuments(mock: MockRouter, options: MockDocumentsOp
     // The YAML parser loads with the first request for a document, not with every start.
     loaded ??= readFile(file, 'utf8').then((text) => {
       const { parse } = require('yaml') as typeof import('yaml');
-      return { text, document: parse(text) as Record<string, unknown> };
+      return { text, document: documentForProfile(parse(text), options.esVersion) };
     });
     try {
       return await loaded;
