@@ -1,3 +1,5 @@
+import { stackTraceOf } from './stack-trace';
+
 /**
  * An error as Elasticsearch reports it: `type` is the exception class in
  * snake_case, `status` the HTTP status, `cause` an optional wrapped error that
@@ -24,10 +26,13 @@ export class ElasticsearchException extends Error {
     });
   }
 
-  toJSON(): ErrorResponseBody {
+  /** The response body; `errorTrace` (`?error_trace=true`) adds each error object's `stack_trace`, last, as Elasticsearch does. */
+  toJSON(errorTrace = false): ErrorResponseBody {
+    const trace = (...of: Parameters<typeof stackTraceOf>) => (errorTrace ? { stack_trace: stackTraceOf(...of) } : {});
     const cause = { type: this.type, reason: this.reason, ...this.extra.metadata };
-    const error: ErrorCauseBody = { root_cause: [cause], ...cause };
-    if (this.causedBy) error.caused_by = { ...this.causedBy };
+    const error: ErrorCauseBody = { root_cause: [{ ...cause, ...trace(this.type, this.reason, this.causedBy) }], ...cause };
+    if (this.causedBy) error.caused_by = { ...this.causedBy, ...trace(this.causedBy.type, this.causedBy.reason) };
+    Object.assign(error, trace(this.type, this.reason, this.causedBy));
     return { error, status: this.status };
   }
 }

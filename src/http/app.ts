@@ -322,7 +322,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpAp
     return;
   }
   const query = queryParameters(uri);
-  const format = { pretty: query.has('pretty') && query.get('pretty') !== 'false', filterPath: query.get('filter_path') ?? undefined };
+  const format = {
+    pretty: query.has('pretty') && query.get('pretty') !== 'false',
+    filterPath: query.get('filter_path') ?? undefined,
+    errorTrace: query.get('error_trace') === 'true',
+  };
   const major = Number(options.profile.version.number.split('.')[0]);
   let contentType = 'application/json';
   let reply: Reply;
@@ -389,7 +393,7 @@ async function respond(
   uri: string,
   query: URLSearchParams,
   options: HttpAppOptions,
-  format: { pretty: boolean; filterPath?: string },
+  format: ResponseFormat,
 ): Promise<Reply> {
   // Elasticsearch authenticates on the request's headers, before it reads the body or looks for a handler.
   authenticate(options.security ?? {}, header(req, 'authorization'), uri);
@@ -509,7 +513,15 @@ function routeReply(error: RouteError): Reply {
   return { status: error.status, json: JSON.stringify({ error: error.error, status: error.status }), headers };
 }
 
-function render(body: unknown, format: { pretty: boolean; filterPath?: string }): string {
+/** The global parameters that shape a response body. */
+interface ResponseFormat {
+  pretty: boolean;
+  filterPath?: string;
+  /** `error_trace=true`: error objects carry `stack_trace`. */
+  errorTrace?: boolean;
+}
+
+function render(body: unknown, format: ResponseFormat): string {
   const filtered = applyFilterPath(body, format.filterPath);
   return format.pretty ? `${prettyJson(filtered)}\n` : JSON.stringify(filtered);
 }
@@ -520,7 +532,7 @@ function warningHeader(messages: readonly string[], profile: BehaviourProfile): 
   return messages.map((message) => `299 ${agent} "${message.replace(/["\\]/g, '\\$&')}"`);
 }
 
-function resultReply(result: ActionResult, profile: BehaviourProfile, format: { pretty: boolean; filterPath?: string }): Reply {
+function resultReply(result: ActionResult, profile: BehaviourProfile, format: ResponseFormat): Reply {
   const headers: Record<string, string | string[]> = {};
   if (result.warnings && result.warnings.length > 0) headers.Warning = warningHeader(result.warnings, profile);
   if (result.rawJson !== undefined) {
@@ -531,7 +543,7 @@ function resultReply(result: ActionResult, profile: BehaviourProfile, format: { 
   return { status: result.status, json: render(result.body, format), headers };
 }
 
-function errorReply(error: unknown, options: HttpAppOptions, format: { pretty: boolean; filterPath?: string }): Reply {
+function errorReply(error: unknown, options: HttpAppOptions, format: ResponseFormat): Reply {
   if (error instanceof RouteError) return routeReply(error);
   let exception: ElasticsearchException;
   if (error instanceof ElasticsearchException) {
@@ -543,5 +555,5 @@ function errorReply(error: unknown, options: HttpAppOptions, format: { pretty: b
   const headers: Record<string, string | string[]> = { ...exception.extra.headers };
   if (exception.extra.warnings && exception.extra.warnings.length > 0)
     headers.Warning = warningHeader(exception.extra.warnings, options.profile);
-  return { status: exception.status, json: render(exception.toJSON(), { pretty: format.pretty }), headers };
+  return { status: exception.status, json: render(exception.toJSON(format.errorTrace), { pretty: format.pretty }), headers };
 }
