@@ -43,6 +43,15 @@ export const ALLOWED_5XX: readonly Allowed5xx[] = [
   },
   {
     status: 500,
+    type: 'illegal_state_exception',
+    reason: /^The \[elasticsearch\] service does not support task type \[(completion|chat_completion)\]$/,
+    applies: isCreate,
+    why:
+      'BaseElasticsearchInternalService.start checks the task type only after the endpoint is stored, with an ' +
+      'IllegalStateException, which RestController answers with 500 (contracts/create.yaml "a completion endpoint…").',
+  },
+  {
+    status: 500,
     type: 'status_exception',
     reason: /^Model sha256 checksums do not match, expected \[[0-9a-f]{64}\] but got \[[0-9a-f]{64}\]$/,
     fixture: 'tampered-model-repository',
