@@ -658,13 +658,21 @@ export interface components {
          *     `max_chunk_size` (20–300 words) and `sentence_overlap` (0 or 1); `word` uses
          *     `max_chunk_size` (10–300 words) and `overlap` (at most half of `max_chunk_size`).
          */
-        ChunkingSettings: {
-            /** @enum {string} */
-            strategy: "sentence" | "word";
-            max_chunk_size?: number;
+        ChunkingSettings: components["schemas"]["SentenceChunkingSettings"] | components["schemas"]["WordChunkingSettings"];
+        /** @description Chunks of whole sentences, up to `max_chunk_size` words, each starting with the last sentence of the previous one if `sentence_overlap` is 1. */
+        SentenceChunkingSettings: {
+            /** @constant */
+            strategy: "sentence";
+            max_chunk_size: number;
             /** @enum {integer} */
-            sentence_overlap?: 0 | 1;
-            overlap?: number;
+            sentence_overlap: 0 | 1;
+        };
+        /** @description Chunks of `max_chunk_size` words, each repeating the last `overlap` words of the previous one. */
+        WordChunkingSettings: {
+            /** @constant */
+            strategy: "word";
+            max_chunk_size: number;
+            overlap: number;
         };
         /**
          * @description The body of `PUT /_inference/...`. `service` and `service_settings` are required and
