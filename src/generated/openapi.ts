@@ -761,7 +761,8 @@ export interface components {
             input?: string | string[];
             /**
              * @description Profile `9.1`: only for `text_embedding`; a path with another task type rejects it
-             *     (unless `unspecified`), a path without a task type accepts and ignores it.
+             *     (unless `unspecified`, `internal_search` or `internal_ingest`, in any case), a path
+             *     without a task type accepts and ignores it.
              */
             input_type?: string;
             /** @description Required, and in profile `9.1` not empty, when the path's task type is `rerank`. */

@@ -325,7 +325,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpAp
   const format = {
     pretty: query.has('pretty') && query.get('pretty') !== 'false',
     filterPath: query.get('filter_path') ?? undefined,
-    errorTrace: query.get('error_trace') === 'true',
+    // RestRequest.paramAsBoolean: a bare parameter is true.
+    errorTrace: query.has('error_trace') && query.get('error_trace') !== 'false',
   };
   const major = Number(options.profile.version.number.split('.')[0]);
   let contentType = 'application/json';

@@ -88,7 +88,7 @@ interface Deployment {
 
 export interface DeploymentDescription {
   modelId: string;
-  numberOfAllocations?: number;
+  numberOfAllocations: number;
   threadsPerAllocation: number;
   adaptiveAllocations?: AdaptiveAllocations;
 }
@@ -232,7 +232,7 @@ export class TrainedModelDeployments {
     const { request, encoder } = deployment;
     return {
       modelId: request.modelId,
-      numberOfAllocations: encoder?.targetAllocationCount() ?? request.numberOfAllocations,
+      numberOfAllocations: targetAllocationCountOf(deployment),
       threadsPerAllocation: encoder?.threadsPerAllocation() ?? request.threadsPerAllocation,
       adaptiveAllocations: request.adaptiveAllocations,
     };
@@ -283,7 +283,7 @@ export class TrainedModelDeployments {
         ...(deployment.failure && { reason: deployment.failure.reason }),
         startTime: deployment.startTime,
         allocationCount: encoder?.allocationCount() ?? 0,
-        targetAllocationCount: encoder?.targetAllocationCount() ?? request.numberOfAllocations ?? 1,
+        targetAllocationCount: targetAllocationCountOf(deployment),
         threadsPerAllocation: encoder?.threadsPerAllocation() ?? request.threadsPerAllocation,
         queueCapacity: request.queueCapacity ?? DEFAULT_QUEUE_CAPACITY,
         pendingCount: counters.pendingInputs,
@@ -341,3 +341,7 @@ export class TrainedModelDeployments {
     });
   }
 }
+
+/** The allocations a deployment targets: its encoder's once started, else what it was asked for (1 with adaptive allocations). */
+const targetAllocationCountOf = ({ encoder, request }: Deployment): number =>
+  encoder?.targetAllocationCount() ?? request.numberOfAllocations ?? 1;

@@ -22,7 +22,10 @@ export const ELSER_V2_MODEL_LINUX_X86 = '.elser_model_2_linux-x86_64';
 export const ELSER_MODEL_IDS = [ELSER_V1_MODEL, ELSER_V2_MODEL, ELSER_V2_MODEL_LINUX_X86] as const;
 
 /** `ElasticsearchInternalService.supportedTaskTypes()`; others are stored, then fail to start. */
-export const ELASTICSEARCH_SERVICE_TASK_TYPES: readonly TaskType[] = ['rerank', 'sparse_embedding', 'text_embedding'];
+const ELASTICSEARCH_SERVICE_TASK_TYPES: readonly TaskType[] = ['rerank', 'sparse_embedding', 'text_embedding'];
+
+/** Whether the service can run an endpoint of this task type at all. */
+export const serviceRunsTaskType = (taskType: TaskType): boolean => ELASTICSEARCH_SERVICE_TASK_TYPES.includes(taskType);
 
 /** The ELSER variant Elasticsearch picks for its ML nodes' platform. */
 export function platformElserModelId(platform = process.platform, arch = process.arch): string {
@@ -66,6 +69,8 @@ function parseServiceSettings(
   const numThreads = extractRequiredPositiveInteger(map, 'num_threads', SCOPE, errors);
   const adaptive = removeAdaptiveAllocations(map, 'adaptive_allocations', profile.minAllocationsFloor, errors);
   const modelId = extractOptionalString(map, 'model_id', SCOPE, errors);
+  // A non-null deployment_id took the attach path before; a null one is read and dropped (8.16+).
+  if (profile.attachesToDeployments) extractOptionalString(map, 'deployment_id', SCOPE, errors);
   if (numAllocations === undefined && adaptive === undefined) {
     errors.add(`[${SCOPE}] does not contain one of the required settings [num_allocations, adaptive_allocations]`);
   }
@@ -177,7 +182,8 @@ function attachedEndpoint(
   chunking?: ChunkingSettings,
 ): InferenceEndpoint {
   const deployment = context.describeDeployment(deploymentId);
-  if (!deployment) throw statusException(404, `Cannot find deployment [${deploymentId}]`);
+  // The deployment named after this very id can only be one whose endpoint is being deleted.
+  if (!deployment || deploymentId === context.inferenceId) throw statusException(404, `Cannot find deployment [${deploymentId}]`);
   if (modelId !== undefined && modelId !== deployment.modelId) {
     throw badRequest(
       `Deployment [${deploymentId}] uses model [${deployment.modelId}] which does not match the model [${modelId}] in the request.`,
@@ -190,12 +196,12 @@ function attachedEndpoint(
     );
   }
   const serviceSettings: ServiceSettings = {
+    num_allocations: deployment.numberOfAllocations,
     num_threads: deployment.threadsPerAllocation,
     model_id: deployment.modelId,
     model_id_given: true,
     deployment_id: deploymentId,
   };
-  if (deployment.numberOfAllocations !== undefined) serviceSettings.num_allocations = deployment.numberOfAllocations;
   if (deployment.adaptiveAllocations !== undefined) serviceSettings.adaptive_allocations = { ...deployment.adaptiveAllocations };
   return endpointWith(context, serviceSettings, chunking);
 }

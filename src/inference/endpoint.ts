@@ -31,5 +31,8 @@ export interface InferenceEndpoint {
   chunking_settings?: ChunkingSettings;
 }
 
+/** Whether the endpoint uses another endpoint's deployment (`service_settings.deployment_id`) instead of its own. */
+export const isAttached = (endpoint: InferenceEndpoint): boolean => endpoint.service_settings.deployment_id !== undefined;
+
 /** The deployment an endpoint runs on: its own (named after it) or the one it attached to. */
 export const deploymentIdOf = (endpoint: InferenceEndpoint): string => endpoint.service_settings.deployment_id ?? endpoint.inference_id;

@@ -14,8 +14,8 @@ import type { DeleteInferenceResponse, ElserServiceSettingsInfo, GetInferenceRes
 import { removeAdaptiveAllocations } from './adaptive-allocations';
 import { DEFAULT_CHUNKING_SETTINGS } from './chunking-settings';
 import { TrainedModelDeployments } from './deployments';
-import { ELASTICSEARCH_SERVICE_TASK_TYPES, parseEndpointConfig } from './elser-service';
-import { deploymentIdOf, InferenceEndpoint } from './endpoint';
+import { parseEndpointConfig, serviceRunsTaskType } from './elser-service';
+import { deploymentIdOf, InferenceEndpoint, isAttached } from './endpoint';
 import { EndpointRegistry } from './endpoint-registry';
 import { isAllOrWildcard, validateInferenceIdForCreate } from './inference-id';
 import type { BehaviourProfile } from './profiles';
@@ -126,7 +126,7 @@ export class InferenceApi {
       }
       await this.options.registry.create(endpoint);
       // An endpoint on an existing deployment has nothing to start.
-      if (endpoint.service_settings.deployment_id === undefined) {
+      if (!isAttached(endpoint)) {
         await this.startDeployment(endpoint, timeout ?? this.options.deploymentTimeout);
       }
       return { status: 200, body: this.endpointInfo(endpoint), warnings: warnings() };
@@ -156,7 +156,7 @@ export class InferenceApi {
   }
 
   private async startDeployment(endpoint: InferenceEndpoint, timeout: TimeValue): Promise<void> {
-    if (!ELASTICSEARCH_SERVICE_TASK_TYPES.includes(endpoint.task_type)) {
+    if (!serviceRunsTaskType(endpoint.task_type)) {
       // `BaseElasticsearchInternalService.start`: the endpoint is already stored when this fails.
       throw new ElasticsearchException(500, 'illegal_state_exception', unsupportedTaskTypeMessage(endpoint.task_type, 'elasticsearch'));
     }
@@ -177,12 +177,7 @@ export class InferenceApi {
    * restores its assignments; resolves with the ids whose deployment could not start.
    */
   async restoreDeployments(): Promise<{ inferenceId: string; error: unknown }[]> {
-    const endpoints = this.options.registry
-      .list()
-      .filter(
-        (endpoint) =>
-          endpoint.service_settings.deployment_id === undefined && ELASTICSEARCH_SERVICE_TASK_TYPES.includes(endpoint.task_type),
-      );
+    const endpoints = this.options.registry.list().filter((endpoint) => !isAttached(endpoint) && serviceRunsTaskType(endpoint.task_type));
     const outcomes = await Promise.allSettled(
       endpoints.map((endpoint) => this.startDeployment(endpoint, TimeValue.parse('-1', 'timeout'))),
     );
@@ -229,14 +224,15 @@ export class InferenceApi {
       return answer(true);
     }
     await this.options.registry.delete(inferenceId);
-    // Deleting an endpoint stops the deployment it started, even when other endpoints use it, but not one it attached to.
-    if (endpoint.service_settings.deployment_id === undefined) await this.options.deployments.stop(inferenceId);
+    // UNCONFIRMED: deleting an endpoint stops the deployment it started even when other endpoints use it
+    // (the inference service stops with force), but never one it attached to.
+    if (!isAttached(endpoint)) await this.options.deployments.stop(inferenceId);
     return answer(true);
   }
 
   /** `POST /_inference[/{task_type}]/{inference_id}`. */
   async infer(taskType: TaskType, inferenceId: string, body: string | undefined, timeout: TimeValue | undefined): Promise<ActionResult> {
-    if (taskType === 'any' && this.profile.looksUpBeforeParsing && !this.findEndpoint(inferenceId)) throw notFound(inferenceId);
+    if (taskType === 'any' && this.profile.looksUpEndpointWithoutTaskType && !this.findEndpoint(inferenceId)) throw notFound(inferenceId);
     const request = parseInferenceRequest(requireBody(body), this.profile);
     // The request validates itself against the path's task type before the transport action looks the endpoint up.
     const invalid = validationErrorOf(request, taskType, this.profile);
@@ -247,14 +243,14 @@ export class InferenceApi {
       throw badRequest(`Incompatible task_type, the requested type [${taskType}] does not match the model type [${endpoint.task_type}]`);
     }
 
-    if (!ELASTICSEARCH_SERVICE_TASK_TYPES.includes(endpoint.task_type)) {
+    if (!serviceRunsTaskType(endpoint.task_type)) {
       throw badRequest(unsupportedTaskTypeMessage(endpoint.task_type, 'elasticsearch'));
     }
     const effectiveTimeout = timeout ?? this.options.deploymentTimeout;
     const deploymentId = deploymentIdOf(endpoint);
     if (!this.options.deployments.has(deploymentId)) {
       // UNCONFIRMED: without its deployment the id is looked up as a trained model, which does not exist.
-      if (deploymentId !== inferenceId) throw resourceNotFound(`Could not find trained model [${deploymentId}]`);
+      if (isAttached(endpoint)) throw resourceNotFound(`Could not find trained model [${deploymentId}]`);
       await this.startDeployment(endpoint, effectiveTimeout);
     }
     const results = await this.options.deployments.infer(deploymentId, request.input as string[], effectiveTimeout);
@@ -480,7 +476,7 @@ function parseInferenceRequest(body: string, profile: BehaviourProfile): Inferen
       request.returnDocuments = value === true || value === 'true';
     } else if (field === 'top_n' && value !== null) {
       const number = typeof value === 'string' && /^[+-]?\d+$/.test(value.trim()) ? Number(value) : value;
-      if (typeof number !== 'number' || !Number.isInteger(number)) throw failed();
+      if (typeof number !== 'number' || !Number.isInteger(number) || number < -(2 ** 31) || number >= 2 ** 31) throw failed();
       request.topN = number;
     }
   }

@@ -61,7 +61,7 @@ export interface BehaviourProfile {
    * A request whose path has no task type goes through `InferenceActionProxy` (8.18+), which looks the
    * endpoint up before it parses and validates the body; with a task type the body comes first.
    */
-  looksUpBeforeParsing: boolean;
+  looksUpEndpointWithoutTaskType: boolean;
   /** `service_settings.deployment_id` attaches a new endpoint to an existing deployment (8.16+). */
   attachesToDeployments: boolean;
 }
@@ -93,7 +93,7 @@ const PROFILE_8_15: BehaviourProfile = {
   defaultEndpointIds: [],
   liveNumAllocations: false,
   rerankRequestFields: false,
-  looksUpBeforeParsing: false,
+  looksUpEndpointWithoutTaskType: false,
   attachesToDeployments: false,
   deploymentTimeoutMessage: (timeout) =>
     `Timed out after [${timeout}] waiting for model deployment to start. Use the trained model stats API to track the state of the deployment.`,
@@ -124,7 +124,7 @@ const PROFILE_9_1: BehaviourProfile = {
   defaultEndpointIds: ['.elser-2-elasticsearch'],
   liveNumAllocations: true,
   rerankRequestFields: true,
-  looksUpBeforeParsing: true,
+  looksUpEndpointWithoutTaskType: true,
   attachesToDeployments: true,
   // Configurable from 9.1 on (scale_to_zero_time) with a 24 h default.
   scaleToZeroAfter: TimeValue.parse('24h', 'scale_to_zero_time'),
