@@ -229,11 +229,11 @@ export class TrainedModelDeployments {
   describe(deploymentId: string): DeploymentDescription | undefined {
     const deployment = this.deployments.get(deploymentId);
     if (!deployment) return undefined;
-    const { request, encoder } = deployment;
+    const { request } = deployment;
     return {
       modelId: request.modelId,
       numberOfAllocations: targetAllocationCountOf(deployment),
-      threadsPerAllocation: encoder?.threadsPerAllocation() ?? request.threadsPerAllocation,
+      threadsPerAllocation: threadsPerAllocationOf(deployment),
       adaptiveAllocations: request.adaptiveAllocations,
     };
   }
@@ -284,7 +284,7 @@ export class TrainedModelDeployments {
         startTime: deployment.startTime,
         allocationCount: encoder?.allocationCount() ?? 0,
         targetAllocationCount: targetAllocationCountOf(deployment),
-        threadsPerAllocation: encoder?.threadsPerAllocation() ?? request.threadsPerAllocation,
+        threadsPerAllocation: threadsPerAllocationOf(deployment),
         queueCapacity: request.queueCapacity ?? DEFAULT_QUEUE_CAPACITY,
         pendingCount: counters.pendingInputs,
         inferenceCount: counters.inferenceCount,
@@ -345,3 +345,6 @@ export class TrainedModelDeployments {
 /** The allocations a deployment targets: its encoder's once started, else what it was asked for (1 with adaptive allocations). */
 const targetAllocationCountOf = ({ encoder, request }: Deployment): number =>
   encoder?.targetAllocationCount() ?? request.numberOfAllocations ?? 1;
+
+const threadsPerAllocationOf = ({ encoder, request }: Deployment): number =>
+  encoder?.threadsPerAllocation() ?? request.threadsPerAllocation;

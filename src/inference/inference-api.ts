@@ -232,12 +232,13 @@ export class InferenceApi {
 
   /** `POST /_inference[/{task_type}]/{inference_id}`. */
   async infer(taskType: TaskType, inferenceId: string, body: string | undefined, timeout: TimeValue | undefined): Promise<ActionResult> {
-    if (taskType === 'any' && this.profile.looksUpEndpointWithoutTaskType && !this.findEndpoint(inferenceId)) throw notFound(inferenceId);
+    // Parsing and validation are synchronous, so one lookup serves both orders of the checks.
+    const endpoint = this.findEndpoint(inferenceId);
+    if (!endpoint && taskType === 'any' && this.profile.looksUpEndpointWithoutTaskType) throw notFound(inferenceId);
     const request = parseInferenceRequest(requireBody(body), this.profile);
     // The request validates itself against the path's task type before the transport action looks the endpoint up.
     const invalid = validationErrorOf(request, taskType, this.profile);
     if (invalid !== undefined) throw actionRequestValidation([invalid]);
-    const endpoint = this.findEndpoint(inferenceId);
     if (!endpoint) throw notFound(inferenceId);
     if (!isAnyOrSame(taskType, endpoint.task_type)) {
       throw badRequest(`Incompatible task_type, the requested type [${taskType}] does not match the model type [${endpoint.task_type}]`);
